@@ -18,6 +18,7 @@
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
 #include <linux/proc_ns.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
