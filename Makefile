@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: GPL-2.0
+# pidctl: top-level commands. See README.md.
+
+.PHONY: all setup tree kernel headers selftests lib demo check check-vm \
+	install clean help
+
+BZIMAGE := build/kernel/arch/x86/boot/bzImage
+
+all: kernel headers lib
+
+help:
+	@echo "make demo      build the patched kernel and libpidctl, boot it, show pidctl at work"
+	@echo "make check     run every test; ends with 'N passed, N failed, N skipped'"
+	@echo "make kernel    $(BZIMAGE)"
+	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
+	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
+	@echo "make install   libpidctl, CLI and man pages (PREFIX=/usr/local DESTDIR=)"
+	@echo "make clean     remove build/ (the ccache stays)"
+
+# Installs missing Debian packages; a no-op when everything is there.
+setup:
+	@mk/setup
+
+tree: setup
+	@mk/assemble
+
+kernel: setup
+	@mk/kernel
+
+headers: kernel
+	@echo "headers: installing UAPI headers in build/headers/include"
+	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel \
+		INSTALL_HDR_PATH=$(CURDIR)/build/headers headers_install
+
+selftests: headers
+	@mk/selftests
+
+lib: setup
+	@if [ -f libpidctl/Makefile ]; then $(MAKE) -s -C libpidctl; fi
+
+demo: kernel headers lib
+	@mk/demo
+
+check: kernel headers
+	@mk/check
+
+install: lib
+	@$(MAKE) -s -C libpidctl install
+
+clean:
+	rm -rf build
