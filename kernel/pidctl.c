@@ -28,9 +28,15 @@
 
 #define PIDCTL_GET_PIDFD_FLAGS (PIDCTL_CLOEXEC | PIDFD_NONBLOCK | PIDFD_THREAD)
 
-DEFINE_FREE(put_pid, struct pid *, if (_T) put_pid(_T))
-DEFINE_FREE(put_pid_ns, struct pid_namespace *,
-	    if (!IS_ERR_OR_NULL(_T)) put_pid_ns(_T))
+/* put_pid() takes NULL; put_pid_ns() takes neither NULL nor an error. */
+static void pidctl_put_pidns(struct pid_namespace *ns)
+{
+	if (!IS_ERR_OR_NULL(ns))
+		put_pid_ns(ns);
+}
+
+DEFINE_FREE(put_pid, struct pid *, put_pid(_T))
+DEFINE_FREE(pidctl_put_pidns, struct pid_namespace *, pidctl_put_pidns(_T))
 
 /* Reject arguments a command does not take before touching any fd. */
 static int pidctl_check_args(unsigned int cmd, pid_t pid, unsigned int flags)
@@ -161,8 +167,8 @@ static long pidctl_get_pidfd(pid_t nr, struct pid_namespace *source,
 SYSCALL_DEFINE5(pidctl, unsigned int, cmd, pid_t, pid, int, source,
 		int, target, unsigned int, flags)
 {
-	struct pid_namespace *source_ns __free(put_pid_ns) = NULL;
-	struct pid_namespace *target_ns __free(put_pid_ns) = NULL;
+	struct pid_namespace *source_ns __free(pidctl_put_pidns) = NULL;
+	struct pid_namespace *target_ns __free(pidctl_put_pidns) = NULL;
 	int err;
 
 	BUILD_BUG_ON(PIDCTL_CLOEXEC != O_CLOEXEC);
