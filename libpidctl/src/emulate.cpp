@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// What nsfs and procfs share: pidctl()'s argument and fd checks, the
+// relation of two namespaces from their parent chains, and a race-free
+// pidfd for a pid named in another namespace.
+#include "backend_impl.hpp"
+
+#include "sys.hpp"
+
+#include <new>
+
+namespace pidctl::detail {
+
+namespace {
+
+// A process that keeps being reaped and replaced between our looks would
+// make us loop; no real workload does that this often.
+constexpr int max_attempts = 16;
+
+long relation_from_chains(const ns_arg& source, const ns_position& source_pos, const ns_arg& target,
+                          const ns_position& target_pos) {
+    if (target_pos.descends_from(source.id(), source_pos.depth()))
+        return PIDNS_SOURCE_IS_ANCESTOR;
+    if (source_pos.descends_from(target.id(), target_pos.depth()))
+        return PIDNS_TARGET_IS_ANCESTOR;
+    return PIDNS_UNRELATED;
+}
+
+long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
+                 const ns_arg& active) {
+    if (source.id() == target.id())
+        return PIDNS_EQUAL;
+    ns_position source_pos, target_pos;
+    long ret = locate(source.fd(), active.id(), source_pos);
+    if (ret < 0)
+        return ret;
+    ret = locate(target.fd(), active.id(), target_pos);
+    if (ret < 0)
+        return ret;
+    if (source_pos.in_view && target_pos.in_view)
+        return relation_from_chains(source, source_pos, target, target_pos);
+    if (!source_pos.in_view && !target_pos.in_view)
+        return -EOPNOTSUPP; // two namespaces the kernel shows no parents of
+    // One is in the caller's subtree, the other outside it: the outside one
+    // is its ancestor exactly when it is an ancestor of the caller's
+    // namespace, and unrelated otherwise.
+    long ancestor = e.is_caller_ancestor(source_pos.in_view ? target : source);
+    if (ancestor < 0)
+        return ancestor;
+    if (!ancestor)
+        return PIDNS_UNRELATED;
+    return source_pos.in_view ? PIDNS_TARGET_IS_ANCESTOR : PIDNS_SOURCE_IS_ANCESTOR;
+}
+
+// Whether the process behind `pidfd` has not been reaped yet. EPERM means
+// it exists but we may not signal it.
+bool still_alive(int pidfd) {
+    return sys_pidfd_send_signal(pidfd, 0) != -ESRCH;
+}
+
+// Stock kernels have no "pidfd for a pid in that namespace": translate the
+// pid into ours, pidfd_open() it, then check that the pidfd is still the
+// process named `pid` in `source`. Once the pidfd is alive after the
+// re-check, its process held our number throughout, so the re-check was
+// about that very process.
+long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg& target,
+               const ns_arg& active, unsigned flags) {
+    const unsigned open_flags = flags & (PIDFD_NONBLOCK | PIDFD_THREAD);
+    const bool target_is_caller = target.id() == active.id();
+    long last = -ESRCH;
+    for (int attempt = 0; attempt < max_attempts; ++attempt) {
+        // Contract order: not in source, then not in target, then not ours.
+        if (!target_is_caller) {
+            long in_target = e.query_pid(pid, source, target, active);
+            if (in_target < 0)
+                return in_target;
+        }
+        long ours = e.query_pid(pid, source, active, active);
+        if (ours < 0)
+            return ours;
+
+        unique_fd fd;
+        long ret = adopt_fd(sys_pidfd_open(static_cast<pid_t>(ours), open_flags), fd);
+        if (ret < 0 && ret != -ESRCH && ret != -EINVAL)
+            return ret;
+        if (ret >= 0 && !target_is_caller) {
+            long in_target = e.query_pid(pid, source, target, active);
+            if (in_target < 0 && in_target != -ESRCH)
+                return in_target;
+        }
+        long again = e.query_pid(pid, source, active, active);
+        if (again != ours) {
+            last = again < 0 ? again : -ESRCH;
+            continue; // reaped (and maybe replaced) while we looked
+        }
+        if (ret == -EINVAL)
+            return ret; // still the same thread: it is no thread-group leader
+        if (ret == -ESRCH || !still_alive(fd.get()))
+            continue;
+        return fd.release();
+    }
+    return last;
+}
+
+} // namespace
+
+long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
+    switch (cmd) {
+    case PIDCMD_QUERY_PID:
+        return pid > 0 && flags == 0 ? 0 : -EINVAL;
+    case PIDCMD_QUERY_PIDNS:
+        return pid == 0 && flags == 0 ? 0 : -EINVAL;
+    case PIDCMD_GET_PIDFD: {
+        const unsigned known = PIDCTL_CLOEXEC | PIDFD_NONBLOCK | PIDFD_THREAD;
+        return pid > 0 && (flags & ~known) == 0 ? 0 : -EINVAL;
+    }
+    default:
+        return -EINVAL;
+    }
+}
+
+long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target,
+             unsigned flags) noexcept {
+    long ret = check_args(cmd, pid, flags);
+    if (ret < 0)
+        return ret;
+    try {
+        ns_arg source_ns, target_ns, active;
+        if ((ret = source_ns.resolve(source)) < 0)
+            return ret;
+        if ((ret = target_ns.resolve(target)) < 0)
+            return ret;
+        if ((ret = active.resolve(-1)) < 0)
+            return ret;
+        switch (cmd) {
+        case PIDCMD_QUERY_PID:
+            return e.query_pid(pid, source_ns, target_ns, active);
+        case PIDCMD_QUERY_PIDNS:
+            return query_pidns(e, source_ns, target_ns, active);
+        case PIDCMD_GET_PIDFD:
+            return get_pidfd(e, pid, source_ns, target_ns, active, flags);
+        }
+        return -EINVAL;
+    } catch (const std::bad_alloc&) {
+        return -ENOMEM;
+    }
+}
+
+} // namespace pidctl::detail

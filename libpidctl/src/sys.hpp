@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// Thin system call wrappers. Internally every call returns what the kernel
+// does: a value >= 0, or a negative errno. Only the public API turns these
+// into std::error_code or exceptions.
+#ifndef PIDCTL_SRC_SYS_HPP
+#define PIDCTL_SRC_SYS_HPP
+
+#include <pidctl/unique_fd.hpp>
+
+#include <cerrno>
+#include <fcntl.h>
+#include <linux/ioctl.h>
+#include <linux/nsfs.h>
+#include <linux/pidctl.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+
+#ifndef __NR_pidctl
+#define __NR_pidctl 463
+#endif
+
+// The installed UAPI headers may predate Linux 6.11, and <linux/pidfd.h>
+// clashes with glibc's <fcntl.h>: spell out what is missing. Values from
+// include/uapi/linux/nsfs.h and include/uapi/linux/pidfd.h of Linux 6.12.
+#ifndef NS_GET_PID_FROM_PIDNS
+#define NS_GET_PID_FROM_PIDNS _IOR(NSIO, 0x6, int)
+#endif
+#ifndef NS_GET_PID_IN_PIDNS
+#define NS_GET_PID_IN_PIDNS _IOR(NSIO, 0x8, int)
+#endif
+#ifndef PIDFD_GET_PID_NAMESPACE
+#define PIDFD_GET_PID_NAMESPACE _IO(0xFF, 5)
+#endif
+#ifndef PIDFD_NONBLOCK
+#define PIDFD_NONBLOCK O_NONBLOCK
+#endif
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+#ifndef NSFS_MAGIC
+#define NSFS_MAGIC 0x6e736673
+#endif
+
+namespace pidctl::detail {
+
+static_assert(PIDCTL_CLOEXEC == O_CLOEXEC, "<linux/pidctl.h> disagrees with <fcntl.h>");
+
+// -errno of the last failed call, for wrapping libc calls that set errno.
+inline long neg_errno() noexcept {
+    return -static_cast<long>(errno);
+}
+
+// `ret` of a libc call that returns -1 and sets errno on failure.
+inline long sys_result(long ret) noexcept {
+    return ret < 0 ? neg_errno() : ret;
+}
+
+long sys_pidctl(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept;
+long sys_pidfd_open(pid_t pid, unsigned flags) noexcept;
+long sys_pidfd_send_signal(int pidfd, int sig) noexcept;
+long sys_pidfd_getfd(int pidfd, int remote_fd) noexcept;
+long sys_ioctl(int fd, unsigned long request, unsigned long arg = 0) noexcept;
+
+// Opens `path` relative to `dirfd` read-only and close-on-exec.
+long sys_openat(int dirfd, const char* path, int flags = 0) noexcept;
+
+// A result that is an fd, owned. `ret` < 0 leaves `out` empty.
+inline long adopt_fd(long ret, unique_fd& out) noexcept {
+    if (ret >= 0)
+        out.reset(static_cast<int>(ret));
+    return ret;
+}
+
+} // namespace pidctl::detail
+
+#endif
