@@ -57,6 +57,20 @@ bool still_alive(int pidfd) {
     return sys_pidfd_send_signal(pidfd, 0) != -ESRCH;
 }
 
+// pidfd_open(), with pidctl()'s errors: EINVAL for a thread that is not a
+// thread-group leader (without PIDFD_THREAD), which newer kernels report as
+// ENOENT; ESRCH for a task that is gone.
+long open_pidfd(pid_t pid, unsigned flags, unique_fd& out) {
+    long ret = adopt_fd(sys_pidfd_open(pid, flags), out);
+    if ((ret != -ENOENT && ret != -EINVAL) || (flags & PIDFD_THREAD))
+        return ret;
+    // The thread exists if a thread pidfd can be had (Linux 6.9+; older
+    // kernels say EINVAL to both, meaning "no leader").
+    unique_fd thread;
+    long probe = adopt_fd(sys_pidfd_open(pid, flags | PIDFD_THREAD), thread);
+    return probe >= 0 || probe == -EINVAL ? -EINVAL : -ESRCH;
+}
+
 // Stock kernels have no "pidfd for a pid in that namespace": translate the
 // pid into ours, pidfd_open() it, then check that the pidfd is still the
 // process named `pid` in `source`. Once the pidfd is alive after the
@@ -79,7 +93,7 @@ long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg
             return ours;
 
         unique_fd fd;
-        long ret = adopt_fd(sys_pidfd_open(static_cast<pid_t>(ours), open_flags), fd);
+        long ret = open_pidfd(static_cast<pid_t>(ours), open_flags, fd);
         if (ret < 0 && ret != -ESRCH && ret != -EINVAL)
             return ret;
         if (ret >= 0 && !target_is_caller) {
@@ -124,12 +138,18 @@ long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target
     if (ret < 0)
         return ret;
     try {
-        ns_arg source_ns, target_ns, active;
-        if ((ret = source_ns.resolve(source)) < 0)
+        // Check the caller's fds before we open any: a closed fd's number
+        // must not be taken by one of ours meanwhile.
+        if (source != -1 && (ret = check_pidns_fd(source)) < 0)
             return ret;
-        if ((ret = target_ns.resolve(target)) < 0)
+        if (target != -1 && (ret = check_pidns_fd(target)) < 0)
             return ret;
+        ns_arg active, source_ns, target_ns;
         if ((ret = active.resolve(-1)) < 0)
+            return ret;
+        if ((ret = source_ns.resolve(source, active)) < 0)
+            return ret;
+        if ((ret = target_ns.resolve(target, active)) < 0)
             return ret;
         switch (cmd) {
         case PIDCMD_QUERY_PID:

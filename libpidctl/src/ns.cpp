@@ -79,6 +79,14 @@ long ns_arg::resolve(int fd) noexcept {
     return ns_id_of(borrowed_, id_);
 }
 
+long ns_arg::resolve(int fd, const ns_arg& active) noexcept {
+    if (fd != -1)
+        return resolve(fd);
+    borrowed_ = active.fd();
+    id_ = active.id();
+    return 0;
+}
+
 bool ns_position::descends_from(const ns_id& ancestor, int ancestor_depth) const noexcept {
     if (!in_view || ancestor_depth < 0 || ancestor_depth > depth())
         return false;

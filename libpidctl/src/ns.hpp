@@ -32,8 +32,10 @@ long open_active_pidns(unique_fd& out) noexcept;
 // Keeps the namespace open while a call uses it.
 class ns_arg {
 public:
-    // Validates `fd` exactly as pidctl() does.
+    // Validates `fd` exactly as pidctl() does; -1 opens the caller's namespace.
     long resolve(int fd) noexcept;
+    // As resolve(), but -1 borrows `active` (resolved already).
+    long resolve(int fd, const ns_arg& active) noexcept;
 
     int fd() const noexcept { return borrowed_; }
     const ns_id& id() const noexcept { return id_; }
