@@ -3,6 +3,8 @@
 
 #include "sys.hpp"
 
+#include <new>
+
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -94,38 +96,70 @@ bool ns_position::descends_from(const ns_id& ancestor, int ancestor_depth) const
 }
 
 long locate(int fd, const ns_id& active, ns_position& out) noexcept {
-    out = ns_position{};
-    ns_id id;
-    long ret = ns_id_of(fd, id);
-    if (ret < 0)
-        return ret;
     try {
-        out.chain.push_back(id);
-        unique_fd current;
-        int walk_fd = fd;
-        for (int step = 0; step < max_ns_walk; ++step) {
-            if (id == active) {
-                out.in_view = true;
-                return 0;
-            }
-            unique_fd parent;
-            ret = adopt_fd(sys_ioctl(walk_fd, NS_GET_PARENT), parent);
-            if (ret == -EPERM) {
-                // Beyond the caller's view, or the initial namespace.
+        ns_id id;
+        long ret = ns_id_of(fd, id);
+        if (ret < 0)
+            return ret;
+        return ns_parents(active).locate(fd, id, out);
+    } catch (const std::bad_alloc&) {
+        return -ENOMEM;
+    }
+}
+
+bool ns_parents::known(const ns_id& id) const noexcept {
+    return id == active_ || parent_of(id) != nullptr;
+}
+
+const ns_id* ns_parents::parent_of(const ns_id& id) const noexcept {
+    for (const auto& [child, parent] : links_)
+        if (child == id)
+            return &parent;
+    return nullptr;
+}
+
+long ns_parents::locate(int fd, const ns_id& start, ns_position& out) {
+    out = ns_position{};
+    out.chain.push_back(start);
+    ns_id id = start;
+    unique_fd current;
+    int walk_fd = fd;
+    for (int step = 0; step < max_ns_walk; ++step) {
+        if (id == active_) {
+            out.in_view = true;
+            return 0;
+        }
+        if (const ns_id* parent = parent_of(id)) {
+            if (*parent == outside) {
                 out.chain.clear();
                 return 0;
             }
-            if (ret < 0)
-                return ret;
-            ret = ns_id_of(parent.get(), id);
-            if (ret < 0)
-                return ret;
+            // Learned links lead all the way up: no fd needed from here.
+            id = *parent;
             out.chain.push_back(id);
-            current = std::move(parent);
-            walk_fd = current.get();
+            walk_fd = -1;
+            continue;
         }
-    } catch (const std::bad_alloc&) {
-        return -ENOMEM;
+        if (walk_fd < 0)
+            return -EBADF;
+        unique_fd parent;
+        long ret = adopt_fd(sys_ioctl(walk_fd, NS_GET_PARENT), parent);
+        if (ret == -EPERM) {
+            // Beyond the caller's view, or the initial namespace.
+            links_.emplace_back(id, outside);
+            out.chain.clear();
+            return 0;
+        }
+        if (ret < 0)
+            return ret;
+        ns_id parent_id;
+        if ((ret = ns_id_of(parent.get(), parent_id)) < 0)
+            return ret;
+        links_.emplace_back(id, parent_id);
+        id = parent_id;
+        out.chain.push_back(id);
+        current = std::move(parent);
+        walk_fd = current.get();
     }
     return -ELOOP;
 }

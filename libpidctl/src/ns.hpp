@@ -8,6 +8,7 @@
 #include <pidctl/unique_fd.hpp>
 
 #include <sys/types.h>
+#include <utility>
 #include <vector>
 
 namespace pidctl::detail {
@@ -63,6 +64,27 @@ struct ns_position {
 // Walks NS_GET_PARENT from `fd` up to `active`. A namespace outside the
 // caller's view is no error: in_view is false (the kernel says EPERM).
 long locate(int fd, const ns_id& active, ns_position& out) noexcept;
+
+// Parent links learned during one call: locating many namespaces of one
+// tree then costs one NS_GET_PARENT per namespace, not one per level.
+class ns_parents {
+public:
+    explicit ns_parents(const ns_id& active) : active_(active) {}
+
+    // Whether locate() needs no fd for `id`.
+    bool known(const ns_id& id) const noexcept;
+
+    // As locate(): the namespace `id`, open as `fd` (may be -1 if known()).
+    long locate(int fd, const ns_id& id, ns_position& out);
+
+private:
+    // The parent of `id`, nullptr if not learned yet; `outside` beyond view.
+    const ns_id* parent_of(const ns_id& id) const noexcept;
+
+    static constexpr ns_id outside{}; // no namespace has inode 0
+    ns_id active_;
+    std::vector<std::pair<ns_id, ns_id>> links_; // child, parent
+};
 
 } // namespace pidctl::detail
 

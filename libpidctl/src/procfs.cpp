@@ -55,12 +55,18 @@ struct task_info {
 // Where the pid namespace of the task directory `task_dir` is. The
 // directory fd pins the task: a reaped task fails instead of being
 // confused with a new one that got the same number.
-long locate_task_ns(int task_dir, const ns_id& active, ns_position& out) {
+long locate_task_ns(int task_dir, ns_parents& parents, ns_position& out) {
+    struct stat st {};
+    if (::fstatat(task_dir, "ns/pid", &st, 0) < 0)
+        return neg_errno();
+    const ns_id id{st.st_dev, st.st_ino};
+    if (parents.known(id))
+        return parents.locate(-1, id, out);
     unique_fd ns;
     long ret = adopt_fd(sys_openat(task_dir, "ns/pid"), ns);
     if (ret < 0)
         return ret;
-    return locate(ns.get(), active, out);
+    return parents.locate(ns.get(), id, out);
 }
 
 long read_numbers(int task_dir, std::vector<pid_t>& out) {
@@ -71,80 +77,24 @@ long read_numbers(int task_dir, std::vector<pid_t>& out) {
     return parse_nspid(status, out) ? 0 : -ENOSYS;
 }
 
-// Namespace positions seen during one scan, by identity: most processes
-// share a handful of namespaces.
-class position_cache {
+// One lookup of the task numbered `pid` in namespace `source`, `depth`
+// levels below the caller's.
+class task_search {
 public:
-    long get(int proc_dir, const ns_id& active, const ns_position*& out) {
-        struct stat st {};
-        if (::fstatat(proc_dir, "ns/pid", &st, 0) < 0)
-            return neg_errno();
-        ns_id id{st.st_dev, st.st_ino};
-        for (const auto& [known, pos] : entries_)
-            if (known == id) {
-                out = &pos;
-                return 0;
-            }
-        ns_position pos;
-        long ret = locate_task_ns(proc_dir, active, pos);
-        if (ret < 0)
-            return ret;
-        entries_.emplace_back(id, std::move(pos));
-        out = &entries_.back().second;
-        return 0;
+    task_search(pid_t pid, const ns_id& source, int depth, int level, ns_parents& parents)
+        : pid_(pid), source_(source), depth_(depth), level_(level), parents_(parents) {}
+
+    long find(task_info& out) {
+        if (depth_ == 0 && level_ == 0)
+            return inspect_direct(out);
+        return scan(out);
     }
 
 private:
-    std::vector<std::pair<ns_id, ns_position>> entries_;
-};
-
-class procfs final : public emulation {
-public:
-    long query_pid(pid_t pid, const ns_arg& source, const ns_arg& target,
-                   const ns_arg& active) const override {
-        int level = 0;
-        long ret = proc_level(level);
-        if (ret < 0)
-            return ret == -ENOENT ? -ENOSYS : ret;
-        ns_position source_pos;
-        if ((ret = locate(source.fd(), active.id(), source_pos)) < 0)
-            return ret;
-        if (!source_pos.in_view)
-            return -EOPNOTSUPP; // /proc does not show all its tasks
-        task_info task;
-        ret = find_task(pid, source.id(), source_pos.depth(), level, active.id(), task);
-        if (ret < 0)
-            return ret;
-        if (target.id() == source.id())
-            return pid;
-        ns_position target_pos;
-        if ((ret = locate(target.fd(), active.id(), target_pos)) < 0)
-            return ret;
-        // The task is ours to see; an outside target may be our ancestor
-        // (then it has a number there /proc does not show) or unrelated.
-        if (!target_pos.in_view)
-            return -EOPNOTSUPP;
-        const size_t index = static_cast<size_t>(level + target_pos.depth());
-        if (!task.ns.descends_from(target.id(), target_pos.depth()) || index >= task.numbers.size())
-            return -ENOENT;
-        return task.numbers[index];
-    }
-
-    long is_caller_ancestor(const ns_arg&) const override { return -EOPNOTSUPP; }
-
-private:
-    // The task numbered `pid` in namespace `source` (at `depth` below ours).
-    static long find_task(pid_t pid, const ns_id& source, int depth, int level, const ns_id& active,
-                          task_info& out) {
-        if (depth == 0 && level == 0)
-            return inspect_direct(pid, active, out);
-        return scan(pid, source, depth, level, active, out);
-    }
-
     // In the caller's own namespace /proc/PID is the task (threads too).
-    static long inspect_direct(pid_t pid, const ns_id& active, task_info& out) {
+    long inspect_direct(task_info& out) {
         unique_fd dir;
-        std::string path = "/proc/" + std::to_string(pid);
+        std::string path = "/proc/" + std::to_string(pid_);
         long ret = adopt_fd(sys_openat(AT_FDCWD, path.c_str(), O_PATH | O_DIRECTORY), dir);
         if (ret == -ENOENT)
             return -ESRCH;
@@ -152,19 +102,16 @@ private:
             return ret;
         if ((ret = read_numbers(dir.get(), out.numbers)) < 0)
             return ret == -ENOENT ? -ESRCH : ret;
-        if ((ret = locate_task_ns(dir.get(), active, out.ns)) < 0)
+        if ((ret = locate_task_ns(dir.get(), parents_, out.ns)) < 0)
             return ret == -ENOENT ? -ESRCH : ret;
         return 0;
     }
 
-    static long scan(pid_t pid, const ns_id& source, int depth, int level, const ns_id& active,
-                     task_info& out) {
+    long scan(task_info& out) {
         dir_ptr proc;
         long ret = open_dir(AT_FDCWD, "/proc", proc);
         if (ret < 0)
             return ret;
-        position_cache positions;
-        const size_t index = static_cast<size_t>(level + depth);
         while (dirent* entry = ::readdir(proc.get())) {
             if (!is_number(entry->d_name))
                 continue;
@@ -172,19 +119,19 @@ private:
             if (adopt_fd(sys_openat(::dirfd(proc.get()), entry->d_name, O_PATH | O_DIRECTORY),
                          process) < 0)
                 continue; // gone meanwhile
-            const ns_position* pos = nullptr;
-            if (positions.get(process.get(), active, pos) < 0 || !pos->descends_from(source, depth))
-                continue; // all threads share the process's namespace
-            if (find_thread(process.get(), pid, index, out.numbers)) {
-                out.ns = *pos;
+            // All threads share the process's namespace.
+            if (locate_task_ns(process.get(), parents_, out.ns) < 0 ||
+                !out.ns.descends_from(source_, depth_))
+                continue;
+            if (find_thread(process.get(), out.numbers))
                 return 0;
-            }
         }
         return -ESRCH;
     }
 
-    // The thread of `process` whose number at `index` is `pid`.
-    static bool find_thread(int process, pid_t pid, size_t index, std::vector<pid_t>& numbers) {
+    // The thread of `process` whose number in the source namespace is ours.
+    bool find_thread(int process, std::vector<pid_t>& numbers) {
+        const size_t index = static_cast<size_t>(level_ + depth_);
         dir_ptr tasks;
         if (open_dir(process, "task", tasks) < 0)
             return false;
@@ -197,11 +144,53 @@ private:
                 continue;
             if (read_numbers(task.get(), numbers) < 0)
                 continue;
-            if (numbers.size() > index && numbers[index] == pid)
+            if (numbers.size() > index && numbers[index] == pid_)
                 return true;
         }
         return false;
     }
+
+    const pid_t pid_;
+    const ns_id source_;
+    const int depth_;
+    const int level_;
+    ns_parents& parents_;
+};
+
+class procfs final : public emulation {
+public:
+    long query_pid(pid_t pid, const ns_arg& source, const ns_arg& target,
+                   const ns_arg& active) const override {
+        int level = 0;
+        long ret = proc_level(level);
+        if (ret < 0)
+            return ret == -ENOENT ? -ENOSYS : ret;
+        ns_parents parents(active.id());
+        ns_position source_pos;
+        if ((ret = parents.locate(source.fd(), source.id(), source_pos)) < 0)
+            return ret;
+        if (!source_pos.in_view)
+            return -EOPNOTSUPP; // /proc does not show all its tasks
+        task_info task;
+        task_search search(pid, source.id(), source_pos.depth(), level, parents);
+        if ((ret = search.find(task)) < 0)
+            return ret;
+        if (target.id() == source.id())
+            return pid;
+        ns_position target_pos;
+        if ((ret = parents.locate(target.fd(), target.id(), target_pos)) < 0)
+            return ret;
+        // The task is ours to see; an outside target may be our ancestor
+        // (then it has a number there /proc does not show) or unrelated.
+        if (!target_pos.in_view)
+            return -EOPNOTSUPP;
+        const size_t index = static_cast<size_t>(level + target_pos.depth());
+        if (!task.ns.descends_from(target.id(), target_pos.depth()) || index >= task.numbers.size())
+            return -ENOENT;
+        return task.numbers[index];
+    }
+
+    long is_caller_ancestor(const ns_arg&) const override { return -EOPNOTSUPP; }
 };
 
 } // namespace

@@ -208,8 +208,9 @@ int main(int argc, char** argv) {
         usage();
         return 2;
     }
-    if (!o.seed_given)
-        o.seed = std::random_device{}();
+    if (!o.seed_given) // not random_device: it may block in a freshly booted VM
+        o.seed = static_cast<unsigned>(std::chrono::system_clock::now().time_since_epoch().count() ^
+                                       ::getpid());
     if (o.backends.empty())
         for (backend b : {backend::native, backend::nsfs, backend::procfs})
             if (pidctl::detail::probe(b))
@@ -232,7 +233,9 @@ int main(int argc, char** argv) {
     for (int i = 1; i <= o.trees; ++i) {
         const unsigned seed = o.seed + static_cast<unsigned>(i) - 1;
         std::mt19937 rng(seed);
-        pidctl_test::tree_spec spec = pidctl_test::tree_spec::random(rng, o.max_nodes, o.max_depth);
+        // The first tree always nests namespaces as deep as allowed.
+        pidctl_test::tree_spec spec =
+            pidctl_test::tree_spec::random(rng, o.max_nodes, o.max_depth, i == 1);
         std::printf("# tree %d (seed %u): %s\n", i, seed, spec.describe().c_str());
         std::fflush(stdout);
         try {

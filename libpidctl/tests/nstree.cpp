@@ -221,7 +221,7 @@ pid_t fork_child(bool new_ns, int own_ns) {
 
 // --- tree_spec -------------------------------------------------------------
 
-tree_spec tree_spec::random(std::mt19937& rng, int max_nodes, int max_depth) {
+tree_spec tree_spec::random(std::mt19937& rng, int max_nodes, int max_depth, bool full_depth) {
     auto chance = [&rng](int percent) {
         return std::uniform_int_distribution<int>(0, 99)(rng) < percent;
     };
@@ -239,10 +239,12 @@ tree_spec tree_spec::random(std::mt19937& rng, int max_nodes, int max_depth) {
         spec.nodes.push_back(n);
     };
 
-    const int nodes = 2 + below(std::max(1, max_nodes - 1));
+    int nodes = 2 + below(std::max(1, max_nodes - 1));
+    if (full_depth)
+        nodes = std::max(nodes, std::min(max_nodes, max_depth + 4));
     add(-1, true);
     // Sometimes a spine of nested namespaces as deep as allowed.
-    if (chance(30))
+    if (full_depth || chance(30))
         while (depth.back() < max_depth && static_cast<int>(spec.nodes.size()) < nodes)
             add(static_cast<int>(spec.nodes.size()) - 1, true);
     int roots = 1;

@@ -38,8 +38,10 @@ struct tree_spec {
     std::vector<node_spec> nodes; // parents come before their children
 
     // A random tree: up to `max_nodes` processes, namespaces nested up to
-    // `max_depth` levels below the test process's.
-    static tree_spec random(std::mt19937& rng, int max_nodes, int max_depth);
+    // `max_depth` levels below the test process's; with `full_depth`, one
+    // chain of namespaces always goes that deep.
+    static tree_spec random(std::mt19937& rng, int max_nodes, int max_depth,
+                            bool full_depth = false);
     std::string describe() const;
 };
 
