@@ -2,7 +2,7 @@
 # pidctl: top-level commands. See README.md.
 
 .PHONY: all setup tree kernel headers selftests lib demo check check-vm \
-	install clean help
+	install clean help bench
 
 BZIMAGE := build/kernel/arch/x86/boot/bzImage
 
@@ -15,6 +15,7 @@ help:
 	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
 	@echo "make install   libpidctl, CLI and man pages (PREFIX=/usr/local DESTDIR=)"
+	@echo "make bench     pidctl against the alternatives in the VM: table, build/bench/"
 	@echo "make clean     remove build/ (the ccache stays)"
 
 # Installs missing Debian packages; a no-op when everything is there.
@@ -49,3 +50,8 @@ install: lib
 
 clean:
 	rm -rf build
+
+# Not a test: measures pidctl() against what userspace has without it (bench/).
+bench: kernel headers lib
+	@$(MAKE) -s -C bench
+	@bench/run
