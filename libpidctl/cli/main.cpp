@@ -81,13 +81,15 @@ void print_main_help() {
                 "Ask about processes and pid namespaces: pidctl() where the kernel has it,\n"
                 "stock-kernel mechanisms where it does not.\n\nCommands:\n");
     for (const auto& h : commands_help)
-        std::printf("  %-44s %s\n", h.usage + 7, h.summary);
-    std::printf("  %-44s %s\n\n", "help [COMMAND]", "show help for a command");
+        std::printf("  %s\n      %s\n", h.usage + 7, h.summary);
+    std::printf("  help [COMMAND]\n      show help for a command\n\n");
     std::printf("%s\n%s\n%s", ns_help, common_options_help, exit_status_help);
 }
 
 void print_command_help(const command_help& h) {
-    std::printf("Usage: %s\n\n%s.\n\n%s\n%s\n%s\n%s", h.usage, h.summary, h.details, ns_help,
+    std::string summary = h.summary;
+    summary[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(summary[0])));
+    std::printf("Usage: %s\n\n%s.\n\n%s\n%s\n%s\n%s", h.usage, summary.c_str(), h.details, ns_help,
                 common_options_help, exit_status_help);
 }
 
