@@ -2,7 +2,7 @@
 # pidctl: top-level commands. See README.md.
 
 .PHONY: all setup tree kernel headers selftests lib demo check check-vm \
-	install clean help bench
+	install clean help kernel-debug check-debug bench
 
 BZIMAGE := build/kernel/arch/x86/boot/bzImage
 
@@ -11,6 +11,7 @@ all: kernel headers lib
 help:
 	@echo "make demo      build the patched kernel and libpidctl, boot it, show pidctl at work"
 	@echo "make check     run every test; ends with 'N passed, N failed, N skipped'"
+	@echo "make check-debug  the VM tests, a long fuzz, race and leak run, on a KASAN/lockdep/kmemleak kernel"
 	@echo "make kernel    $(BZIMAGE)"
 	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
@@ -28,6 +29,11 @@ tree: setup
 kernel: setup
 	@mk/kernel
 
+# The debug kernel (KASAN, lockdep, kmemleak...) in its own output tree.
+# After the normal one: both assemble build/src, which must not race.
+kernel-debug: kernel
+	@mk/kernel --out build/kernel-debug --fragment mk/kernel-debug.config
+
 headers: kernel
 	@echo "headers: installing UAPI headers in build/headers/include"
 	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel \
@@ -44,6 +50,9 @@ demo: kernel headers lib
 
 check: kernel headers
 	@mk/check
+
+check-debug: kernel kernel-debug headers
+	@mk/check --debug
 
 install: lib
 	@$(MAKE) -s -C libpidctl install
