@@ -319,6 +319,9 @@ void ask_from_inside(int out, void* p) {
         if (line.rfind("NSpid:", 0) == 0)
             host_pid = std::stoi(line.substr(6));
     long own_pidfd = call(PIDCMD_GET_PIDFD, 1, -1, -1);
+    // /proc here is the host's: numbers sit one level into NSpid.
+    std::error_code ec;
+    pid_t api_pid = pidctl::pidfd::open(1, ec).pid(ec);
     long driver_pidfd = call(PIDCMD_GET_PIDFD, a.driver, a.host_ns, -1);
     std::ostringstream o;
     o << "host_pid=" << host_pid << "\n"
@@ -334,6 +337,7 @@ void ask_from_inside(int out, void* p) {
       << "driver_from_host=" << result_text(call(PIDCMD_QUERY_PID, a.driver, a.host_ns, -1)) << "\n"
       << "sibling_init=" << result_text(call(PIDCMD_QUERY_PID, 1, a.sibling_ns, -1)) << "\n"
       << "own_pidfd=" << (own_pidfd >= 0 ? "fd" : result_text(own_pidfd)) << "\n"
+      << "api_pid=" << (ec ? ec.message() : std::to_string(api_pid)) << "\n"
       << "driver_pidfd=" << (driver_pidfd >= 0 ? "fd" : result_text(driver_pidfd)) << "\n";
     std::string text = o.str();
     if (::write(out, text.data(), text.size()) < 0)
@@ -366,6 +370,7 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
     EXPECT_EQ(got["self_in_self"], "1");
     EXPECT_EQ(got["rel_host_host"], "1");
     EXPECT_EQ(got["own_pidfd"], "fd");
+    EXPECT_EQ(got["api_pid"], "1");
 
     // What the system call answers, and what stock kernels can tell of it.
     struct expectation {
