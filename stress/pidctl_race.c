@@ -394,6 +394,9 @@ int main(int argc, char **argv)
 		snprintf(buf, sizeof(buf), "%d", pid_max);
 		if (write_file("/proc/sys/kernel/pid_max", buf))
 			diag("cannot set pid_max to %d", pid_max);
+		/* Wrap at once: numbers below RESERVED_PIDS are never reused. */
+		snprintf(buf, sizeof(buf), "%d", RESERVED_LOW);
+		write_file("/proc/sys/kernel/ns_last_pid", buf);
 	}
 
 	root_fd = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
@@ -412,6 +415,13 @@ int main(int argc, char **argv)
 		close(sync[1]);
 		if (read(sync[0], &c, 1) != 0)
 			_exit(1);
+		/*
+		 * Start numbering where the root namespace wraps too, so that
+		 * numbers are reused here as soon as there (the sysctl acts on
+		 * the writer's namespace; CONFIG_CHECKPOINT_RESTORE).
+		 */
+		snprintf(buf, sizeof(buf), "%d", RESERVED_LOW);
+		write_file("/proc/sys/kernel/ns_last_pid", buf);
 		spawner(SPACE_NS);
 	}
 	ns_fd = -1;
