@@ -22,7 +22,7 @@ struct ns_link {
     unsigned long pidfd_ioctl;
 };
 constexpr ns_link active_ns{"pid", PIDFD_GET_PID_NAMESPACE};
-constexpr ns_link children_ns{"pid_for_children", _IO(0xFF, 6)};
+constexpr ns_link children_ns{"pid_for_children", PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE};
 
 // /proc/PID/ns/LINK of the process behind `pidfd`. The pidfd tells which
 // /proc number it has and, still alive after the open, that the number was
