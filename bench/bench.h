@@ -170,6 +170,7 @@ struct bench_opts {
 	long batch_us;     /* length of one timed batch */
 	long warmup_us;    /* untimed running of each method first */
 	const char *only;  /* run only the group of this name (NULL: all) */
+	int reverse;       /* time the series of a round in reverse order */
 	double cycles_per_ns; /* for sizing batches and warm-up only */
 };
 
@@ -308,7 +309,8 @@ static void bench_group(struct bench_series *s, int n, const struct bench_opts *
 	}
 	for (r = 0; r < o->reps; r++) {
 		for (i = 0; i < n; i++) {
-			struct bench_series *t = &s[(r + i) % n];
+			int k = (r + i) % n;
+			struct bench_series *t = &s[o->reverse ? n - 1 - k : k];
 
 			t->cyc[r] = (double)bench_time_batch(t, t->batch) / (double)t->batch;
 		}
@@ -322,7 +324,8 @@ static void bench_group(struct bench_series *s, int n, const struct bench_opts *
 }
 
 /*
- * -r REPS -b BATCH_US -w WARMUP_US -g GROUP; -c only prints TSC cycles per
+ * -r REPS -b BATCH_US -w WARMUP_US -g GROUP, -R for the reverse order of
+ * the series in each round (to see whether order matters); -c only prints TSC cycles per
  * ns (measured over a second) and exits, which bench/run runs on the host.
  */
 static void bench_parse_opts(int argc, char **argv, struct bench_opts *o)
@@ -333,17 +336,19 @@ static void bench_parse_opts(int argc, char **argv, struct bench_opts *o)
 	o->batch_us = 2000;
 	o->warmup_us = 20000;
 	o->only = NULL;
-	while ((opt = getopt(argc, argv, "r:b:w:g:c")) != -1) {
+	o->reverse = 0;
+	while ((opt = getopt(argc, argv, "r:b:w:g:Rc")) != -1) {
 		switch (opt) {
 		case 'r': o->reps = atoi(optarg); break;
 		case 'b': o->batch_us = atol(optarg); break;
 		case 'w': o->warmup_us = atol(optarg); break;
 		case 'g': o->only = optarg; break;
+		case 'R': o->reverse = 1; break;
 		case 'c':
 			printf("%.6f\n", bench_cycles_per_ns(1000));
 			exit(0);
 		default:
-			fprintf(stderr, "usage: %s [-r REPS] [-b BATCH_US] [-w WARMUP_US] [-g GROUP] | -c\n",
+			fprintf(stderr, "usage: %s [-r REPS] [-b BATCH_US] [-w WARMUP_US] [-g GROUP] [-R] | -c\n",
 				argv[0]);
 			exit(2);
 		}

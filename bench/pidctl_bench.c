@@ -273,6 +273,14 @@ static long query_pidns_self(void *p)
 	return sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0);
 }
 
+/* GET_PIDFD without namespace fds: the pid as the caller numbers it. */
+static long get_pidfd_self(void *p)
+{
+	struct args *a = p;
+
+	return closed(sys_pidctl(PIDCMD_GET_PIDFD, a->pid, -1, -1, PIDCTL_CLOEXEC));
+}
+
 static long nsfs_from(void *p)
 {
 	struct args *a = p;
@@ -296,7 +304,7 @@ int main(int argc, char **argv)
 	static struct args pidfd_args[NDEPTHS], alone_args[NDEPTHS];
 	static struct args deep;
 	struct bench_series translate[3 * NDEPTHS], relation[2 * NDISTANCES];
-	struct bench_series pidfd[4 * NDEPTHS], anatomy[8];
+	struct bench_series pidfd[4 * NDEPTHS], anatomy[11];
 	struct bench_opts opts;
 	int i, n;
 
@@ -368,6 +376,10 @@ int main(int argc, char **argv)
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_from", 32, nsfs_from, &deep,
 				       chain.host[BENCH_MAX_DEPTH]);
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_in", 32, nsfs_in, &deep, 1);
+	anatomy[n++] = bench_series_of("anatomy", "pidfd_open", 32, pidfd_open_alone, &deep, 0);
+	anatomy[n++] = bench_series_of("anatomy", "get_pidfd_self", 32, get_pidfd_self, &deep, 0);
+	anatomy[n++] = bench_series_of("anatomy", "get_pidfd_fd", 32, pidfd_pidctl, &pidfd_args[3],
+				       0);
 	bench_group(anatomy, n, &opts);
 
 	bench_chain_stop(&chain);
