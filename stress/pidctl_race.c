@@ -19,6 +19,9 @@
  * and whose number in the source namespace is the one asked for (the
  * pidfd's inode and fdinfo). A later user of the same number is a failure.
  * QUERY_PID must answer the number itself within one namespace, or ESRCH.
+ * --self-test replaces pidctl() with a broken stand-in that looks the number
+ * up again after the call (pidfd_open() a moment later): the check must
+ * then report later users of numbers, and the run passes if it does.
  * Sets /proc/sys/kernel/pid_max for the run and restores it. Prints TAP.
  */
 #include "stress.h"
@@ -55,6 +58,7 @@ struct shared {
 static struct shared *sh;
 static uint64_t seed;
 static int pid_max = 400;
+static bool self_test;
 static pid_t checker_tids[64];
 static atomic_int nr_checker_tids;
 
@@ -196,7 +200,8 @@ static void fail(struct checker *c, const char *fmt, ...)
 	c->failures++;
 	pthread_mutex_lock(&out_lock);
 	if (total_failures++ < 10) {
-		printf("# FAIL seed=%llu checker=%d: ", (unsigned long long)seed, c->index);
+		printf("# %s seed=%llu checker=%d: ", self_test ? "caught (self-test)" : "FAIL",
+		       (unsigned long long)seed, c->index);
 		va_start(ap, fmt);
 		vprintf(fmt, ap);
 		va_end(ap);
@@ -330,9 +335,20 @@ static void *checker_main(void *arg)
 		if (rnd_below(&rs, 8) == 0)
 			flags |= PIDFD_THREAD;
 		s0 = atomic_fetch_add(&sh->seq, 1);
-		ret = sys_pidctl(PIDCMD_GET_PIDFD, nr, src, tgt, flags);
-		err = errno;
-		s1 = atomic_fetch_add(&sh->seq, 1);
+		if (self_test) {
+			/*
+			 * A broken pidctl() that looks the number up again
+			 * after it returned: the check must catch it.
+			 */
+			s1 = atomic_fetch_add(&sh->seq, 1);
+			usleep(rnd_below(&rs, 2000));
+			ret = space == SPACE_ROOT ? sys_pidfd_open(nr, flags & PIDFD_NONBLOCK) : -1;
+			err = ret < 0 ? ESRCH : 0;
+		} else {
+			ret = sys_pidctl(PIDCMD_GET_PIDFD, nr, src, tgt, flags);
+			err = errno;
+			s1 = atomic_fetch_add(&sh->seq, 1);
+		}
 		c->calls++;
 		if (ret >= 0) {
 			check_pidfd(c, (int)ret, space, nr, src, tgt, s0, s1);
@@ -368,9 +384,11 @@ int main(int argc, char **argv)
 			pid_max = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--checkers") && i + 1 < argc)
 			nchecker = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--self-test"))
+			self_test = true;
 		else {
 			fprintf(stderr, "usage: %s [--seconds N] [--seed N] [--pid-max N] "
-				"[--checkers N]\n", argv[0]);
+				"[--checkers N] [--self-test]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -492,6 +510,12 @@ int main(int argc, char **argv)
 	if (atomic_load(&sh->full))
 		diag("record table full: %lu children not recorded", atomic_load(&sh->full));
 
+	if (self_test) {
+		/* Only the race check's teeth are tested here. */
+		tap(failures > 0, "race self-test: %lu pidfds of later users of a number caught "
+		    "(of %lu)", failures, pidfds);
+		return tap_failed ? 1 : 0;
+	}
 	tap(failures == 0 && verified > 0,
 	    "race: %lu pidfds each name a process that had the number during the call "
 	    "(seed %llu)", pidfds, (unsigned long long)seed);
