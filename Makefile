@@ -2,7 +2,8 @@
 # pidctl: top-level commands. See README.md.
 
 .PHONY: all setup tree kernel headers selftests lib demo check check-vm \
-	install clean help kernel-debug check-debug bench
+	install clean help kernel-debug check-debug bench \
+	kernel-arm64 headers-arm64 check-arm64
 
 BZIMAGE := build/kernel/arch/x86/boot/bzImage
 
@@ -12,7 +13,9 @@ help:
 	@echo "make demo      build the patched kernel and libpidctl, boot it, show pidctl at work"
 	@echo "make check     run every test; ends with 'N passed, N failed, N skipped'"
 	@echo "make check-debug  the VM tests, a long fuzz, race and leak run, on a KASAN/lockdep/kmemleak kernel"
+	@echo "make check-arm64  the runner tests and the selftests on the arm64 kernel (QEMU virt, TCG)"
 	@echo "make kernel    $(BZIMAGE)"
+	@echo "make kernel-arm64  build/kernel-arm64/arch/arm64/boot/Image (cross-built)"
 	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
 	@echo "make install   libpidctl, CLI and man pages (PREFIX=/usr/local DESTDIR=)"
@@ -34,10 +37,21 @@ kernel: setup
 kernel-debug: kernel
 	@mk/kernel --out build/kernel-debug --fragment mk/kernel-debug.config
 
+# The arm64 kernel, cross-built from the same tree (mk/kernel-arm64.config).
+kernel-arm64: setup
+	@mk/kernel --arch arm64
+
 headers: kernel
 	@echo "headers: installing UAPI headers in build/headers/include"
 	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel \
 		INSTALL_HDR_PATH=$(CURDIR)/build/headers headers_install
+
+# For the cross-built selftests (mk/selftests --arch arm64).
+headers-arm64: kernel-arm64
+	@echo "headers: installing arm64 UAPI headers in build/headers-arm64/include"
+	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel-arm64 ARCH=arm64 \
+		CROSS_COMPILE=aarch64-linux-gnu- \
+		INSTALL_HDR_PATH=$(CURDIR)/build/headers-arm64 headers_install
 
 selftests: headers
 	@mk/selftests
@@ -53,6 +67,9 @@ check: kernel headers
 
 check-debug: kernel kernel-debug headers
 	@mk/check --debug
+
+check-arm64: kernel-arm64 headers-arm64
+	@mk/check --arm64
 
 install: lib
 	@$(MAKE) -s -C libpidctl install
