@@ -3,7 +3,7 @@
 
 .PHONY: all setup tree kernel headers selftests lib demo check check-vm \
 	install clean help kernel-debug check-debug bench \
-	kernel-arm64 headers-arm64 check-arm64
+	kernel-arm64 headers-arm64 check-arm64 series series-check
 
 BZIMAGE := build/kernel/arch/x86/boot/bzImage
 
@@ -20,6 +20,8 @@ help:
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
 	@echo "make install   libpidctl, CLI and man pages (PREFIX=/usr/local DESTDIR=)"
 	@echo "make bench     pidctl against the alternatives in the VM: table, build/bench/"
+	@echo "make series    the series as mailed: cover letter and patches in build/series/"
+	@echo "make series-check  checkpatch, git am, every prefix builds, same tree as make kernel"
 	@echo "make clean     remove build/ (the ccache stays)"
 
 # Installs missing Debian packages; a no-op when everything is there.
@@ -70,6 +72,14 @@ check-debug: kernel kernel-debug headers
 
 check-arm64: kernel-arm64 headers-arm64
 	@mk/check --arm64
+
+# The kernel series as mailed (patches/README.md): git format-patch output.
+series: setup
+	@mk/series
+
+# series-check compares the series with build/src, hence 'tree'.
+series-check: series tree
+	@mk/series-check
 
 install: lib
 	@$(MAKE) -s -C libpidctl install
