@@ -90,6 +90,11 @@ def parse_patch(name):
     i = 0
     while i < separator and lines[i].strip():
         key, colon, value = lines[i].partition(":")
+        if key.lower() in ("signed-off-by", "from"):
+            raise SeriesError(
+                f"{where}:{i + 1}: '{key}:' is written by make series from "
+                "git config (user.name, user.email); remove it from the "
+                "header (patches/README.md)")
         if not colon or key not in HEADER_FIELDS:
             raise SeriesError(
                 f"{where}:{i + 1}: '{lines[i]}' is not a header field; the "
