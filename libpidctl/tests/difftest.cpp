@@ -10,6 +10,7 @@
 
 #include <linux/pidctl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -36,6 +37,7 @@ struct options {
     int trees = 4;
     int max_nodes = 16;
     int max_depth = 8;
+    int targets = 0; // 0: translate into every namespace
     std::vector<backend> backends;
 };
 
@@ -67,14 +69,17 @@ public:
     comparison(const ns_tree& tree, const std::vector<backend>& backends)
         : tree_(tree), backends_(backends) {}
 
-    void ask_everything() {
+    // Every relation and pidfd; translations of each (pid, from) into every
+    // namespace, or with targets > 0 into the root, from itself and that
+    // many others drawn from rng (deep trees have ~50k translations).
+    void ask_everything(int targets, std::mt19937& rng) {
         const int n = static_cast<int>(tree_.namespaces().size());
         for (int a = 0; a < n; ++a)
             for (int b = 0; b < n; ++b)
                 ask_relation(a, b);
         for (int from = 0; from < n; ++from)
             for (pid_t pid : tree_.numbers_in(from)) {
-                for (int to = 0; to < n; ++to)
+                for (int to : translation_targets(from, n, targets, rng))
                     ask_translation(pid, from, to);
                 for (unsigned flags : {0u, pidfd_thread})
                     for (int to : {0, from})
@@ -86,6 +91,20 @@ public:
     const std::vector<question>& disagreements() const { return wrong_; }
 
 private:
+    static std::vector<int> translation_targets(int from, int n, int targets, std::mt19937& rng) {
+        std::vector<int> all(static_cast<size_t>(n));
+        for (int to = 0; to < n; ++to)
+            all[static_cast<size_t>(to)] = to;
+        if (targets <= 0 || targets + 2 >= n)
+            return all;
+        std::shuffle(all.begin(), all.end(), rng);
+        all.resize(static_cast<size_t>(targets));
+        for (int must : {0, from})
+            if (std::find(all.begin(), all.end(), must) == all.end())
+                all.push_back(must);
+        return all;
+    }
+
     int fd(int ns) const { return tree_.namespaces()[static_cast<size_t>(ns)].handle.fd(); }
 
     void ask_relation(int a, int b) {
@@ -147,8 +166,11 @@ private:
 };
 
 void usage() {
-    std::fprintf(stderr, "usage: libpidctl_difftest [--seed N] [--trees N] [--max-nodes N] "
-                         "[--max-depth N] [--backends native,nsfs,procfs]\n");
+    std::fprintf(stderr,
+                 "usage: libpidctl_difftest [--seed N] [--trees N] [--max-nodes N] "
+                 "[--max-depth N] [--targets N] [--backends native,nsfs,procfs]\n"
+                 "  --targets N  translate each pid into the root namespace, its own and N\n"
+                 "               random others, not into every one (default: every one)\n");
 }
 
 bool parse_backends(const std::string& list, std::vector<backend>& out) {
@@ -178,6 +200,8 @@ bool parse_options(int argc, char** argv, options& o) {
             o.max_nodes = std::stoi(value);
         } else if (arg == "--max-depth") {
             o.max_depth = std::stoi(value);
+        } else if (arg == "--targets") {
+            o.targets = std::stoi(value);
         } else if (arg == "--backends") {
             if (!parse_backends(value, o.backends))
                 return false;
@@ -216,8 +240,8 @@ int main(int argc, char** argv) {
             if (pidctl::detail::probe(b))
                 o.backends.push_back(b);
     std::printf("# libpidctl_difftest --seed %u --trees %d --max-nodes %d --max-depth %d "
-                "--backends %s\n",
-                o.seed, o.trees, o.max_nodes, o.max_depth, names(o.backends).c_str());
+                "--targets %d --backends %s\n",
+                o.seed, o.trees, o.max_nodes, o.max_depth, o.targets, names(o.backends).c_str());
     for (backend b : o.backends)
         if (!pidctl::detail::probe(b)) {
             std::printf("Bail out! backend %s does not work on this kernel\n",
@@ -242,7 +266,7 @@ int main(int argc, char** argv) {
             auto start = std::chrono::steady_clock::now();
             ns_tree tree(spec);
             comparison c(tree, o.backends);
-            c.ask_everything();
+            c.ask_everything(o.targets, rng);
             auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
