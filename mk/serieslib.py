@@ -25,6 +25,7 @@ SERIES_OUT = os.path.join(BUILD, "series")        # format-patch output
 SERIES_REPO = os.path.join(BUILD, "series-repo")  # scratch repository
 STATE = os.path.join(SERIES_REPO, "pidctl-series.json")
 COVER_LETTER = os.path.join(PATCHES, "cover-letter")
+CHECK_RESULTS = os.path.join(BUILD, "check", "results.json")
 EXCEPTIONS = os.path.join(PATCHES, "checkpatch.exceptions")
 
 # Used when git config has no user.name / user.email (patches/README.md).
@@ -194,9 +195,19 @@ def inputs_digest(commits, identity):
             full = os.path.join(TOP, path)
             if os.path.exists(full):
                 add(path + file_mode(full), open(full, "rb").read())
+    add("counts", json.dumps(load_check_results(), sort_keys=True).encode())
     add("tool", open(__file__, "rb").read())
     add("tool", open(os.path.join(TOP, "mk", "series"), "rb").read())
     return h.hexdigest()
+
+
+def load_check_results():
+    """{suite: counts} of the last mk/check runs, for the cover letter."""
+    try:
+        with open(CHECK_RESULTS) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
 
 
 def load_state():
