@@ -327,16 +327,23 @@ static long steady(const char *name)
 	return prev;
 }
 
-/* The count settles once RCU-deferred frees are done; wait for that. */
+/*
+ * The count settles once RCU-deferred frees and delayed fputs are done;
+ * wait, up to a minute, until it is no higher than the baseline. Lower is
+ * fine: with other guests sharing the host, frees from before the baseline
+ * were once still pending when it was taken (baseline 72 files, 54 after).
+ * A leak never settles, however long we wait.
+ */
 static long settled(const char *name, long want)
 {
 	long now = slab_in_use(name);
 	int i;
 
-	for (i = 0; i < 50 && now != want; i++) {
+	for (i = 0; i < 600 && now > want; i++) {
 		usleep(100000);
 		now = slab_in_use(name);
 	}
+	diag("%s slab: %ld objects after %.1f s (baseline %ld)", name, now, i / 10.0, want);
 	return now;
 }
 
@@ -480,8 +487,8 @@ int main(int argc, char **argv)
 	} else {
 		pid1 = settled("pid", pid0);
 		filp1 = settled("filp", filp0);
-		tap(pid1 == pid0, "leak: pid slab objects back at baseline (%ld, %ld)", pid0, pid1);
-		tap(filp1 == filp0, "leak: filp slab objects back at baseline (%ld, %ld)", filp0,
+		tap(pid1 <= pid0, "leak: pid slab objects no more than at baseline (%ld, %ld)", pid0, pid1);
+		tap(filp1 <= filp0, "leak: filp slab objects no more than at baseline (%ld, %ld)", filp0,
 		    filp1);
 	}
 
