@@ -25,7 +25,6 @@ SERIES_OUT = os.path.join(BUILD, "series")        # format-patch output
 SERIES_REPO = os.path.join(BUILD, "series-repo")  # scratch repository
 STATE = os.path.join(SERIES_REPO, "pidctl-series.json")
 COVER_LETTER = os.path.join(PATCHES, "cover-letter")
-CHECK_RESULTS = os.path.join(BUILD, "check", "results.json")
 EXCEPTIONS = os.path.join(PATCHES, "checkpatch.exceptions")
 
 # Used when git config has no user.name / user.email (patches/README.md).
@@ -200,20 +199,11 @@ def inputs_digest(commits, identity):
     return h.hexdigest()
 
 
-def counts_digest():
-    """A digest of the test counts the cover letter quotes; apart from
-    inputs_digest(), as they change while make check runs suites at once."""
-    data = json.dumps(load_check_results(), sort_keys=True).encode()
-    return hashlib.sha256(data).hexdigest()
-
-
-def load_check_results():
-    """{suite: counts} of the last mk/check runs, for the cover letter."""
-    try:
-        with open(CHECK_RESULTS) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return {}
+def counts_digest(results):
+    """A digest of the test counts the cover letter quotes (tally's
+    results.json); apart from inputs_digest(), as they change while make
+    check runs suites at once."""
+    return hashlib.sha256(json.dumps(results, sort_keys=True).encode()).hexdigest()
 
 
 def load_state():

@@ -9,8 +9,24 @@ reporting a failure counts one failure, and one that reports nothing at all
 counts as a single test passed or failed by its exit status.
 """
 
+import json
+import os
 import re
 from dataclasses import dataclass, field
+
+# Each suite's last counts and time (mk/check writes it; make series quotes
+# it in the cover letter).
+RESULTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                       "build", "check", "results.json")
+
+
+def load_results():
+    """{suite: {passed, failed, skipped, seconds, date, sections}}, or {}."""
+    try:
+        with open(RESULTS) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
 
 TAP = re.compile(r"^\s*(not )?ok \d+\b(.*)$")
 TAP_SKIP = re.compile(r"#\s*SKIP", re.IGNORECASE)
