@@ -1353,7 +1353,7 @@ static void run_matrix(struct __test_metadata *_metadata,
 	long want;
 
 	m = calloc(1, sizeof(*m));
-	ASSERT_NE(NULL, m);
+	ASSERT_TRUE(!!m);
 	for (s = NS_CALLER; s < NR_NS; s++) {
 		if (s != NS_CALLER && self->ns[s] < 0)
 			continue;
