@@ -61,6 +61,12 @@ static int pid_max = 340;
 static bool self_test;
 static pid_t checker_tids[64];
 static atomic_int nr_checker_tids;
+/*
+ * A checker's own threads have numbers in the reused range too, and
+ * GET_PIDFD without PIDFD_THREAD rightly fails with EINVAL on them: every
+ * checker records its thread id before any checker makes a call.
+ */
+static pthread_barrier_t checkers_ready;
 
 static uint64_t hash(uint64_t ino)
 {
@@ -301,6 +307,7 @@ static void *checker_main(void *arg)
 	uint64_t rs = rnd_seed(seed, c->index);
 
 	checker_tids[atomic_fetch_add(&nr_checker_tids, 1)] = gettid();
+	pthread_barrier_wait(&checkers_ready);
 	while (!atomic_load(&sh->stop)) {
 		int space = rnd_below(&rs, NR_SPACES);
 		pid_t nr = rnd_below(&rs, 4) ? RESERVED_LOW + (pid_t)rnd_below(&rs, pid_max - RESERVED_LOW)
@@ -457,6 +464,7 @@ int main(int argc, char **argv)
 
 	start = now_s();
 	cs = calloc(nchecker, sizeof(*cs));
+	pthread_barrier_init(&checkers_ready, NULL, nchecker);
 	for (i = 0; i < nchecker; i++) {
 		cs[i].index = i;
 		cs[i].root_fd = root_fd;
