@@ -85,7 +85,8 @@ install: lib
 	@$(MAKE) -s -C libpidctl install
 
 clean:
-	rm -rf build
+	@# mk/fresh-check bind-mounts /dev, /proc and /sys under build/fresh.
+	rm -rf --one-file-system build
 
 # Not a test: measures pidctl() against what userspace has without it (bench/).
 bench: kernel headers lib
