@@ -30,10 +30,13 @@ json_get() { # json_get EXPR TEXT: python expression on the parsed object `j`
 one_line() { [ "$(printf '%s\n' "$ERR" | wc -l)" -eq 1 ]; }
 
 # Starts a process that is init of a new pid namespace; sets INIT to its pid.
+# Both are killed at the end: killing unshare alone leaves its child, the
+# namespace's init, running for the rest of its 300 s.
 new_namespace_init() {
     unshare --pid --fork sleep 300 >/dev/null 2>&1 </dev/null &
     started+=($!)
     INIT=$(child_of $!)
+    started+=("$INIT")
 }
 
 # --- help and status ----------------------------------------------------------
