@@ -107,28 +107,33 @@ static long sys_pidctl(unsigned int cmd, pid_t pid, int source, int target,
 	return syscall(__NR_pidctl, cmd, pid, source, target, flags);
 }
 
-/*
- * As upstream selftests do for a system call the kernel lacks, skip every
- * test on ENOSYS (with the reason) rather than fail it.
- */
-#define REQUIRE_PIDCTL() do {						\
-	if (sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0) < 0 &&		\
-	    errno == ENOSYS)						\
-		SKIP(return, "pidctl() is not in this kernel (syscall %d: ENOSYS)", \
-		     __NR_pidctl);					\
-} while (0)
-
 /* Without CONFIG_PID_NS there is one pid namespace, and no nsfs file. */
 static bool have_pidns(void)
 {
 	return access("/proc/self/ns/pid", F_OK) == 0 || errno != ENOENT;
 }
 
-#define REQUIRE_PIDNS() do {						\
-	REQUIRE_PIDCTL();						\
-	if (!have_pidns())						\
-		SKIP(return, "no pid namespaces in this kernel (CONFIG_PID_NS=n)"); \
-} while (0)
+/*
+ * As upstream selftests do for a system call the kernel lacks, every test
+ * skips on ENOSYS (with this reason) rather than fails.
+ */
+static const char *pidctl_missing(void)
+{
+	if (sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0) < 0 &&
+	    errno == ENOSYS)
+		return "pidctl() is not in this kernel (ENOSYS)";
+	return NULL;
+}
+
+/* The same for the tests that need pid namespaces. */
+static const char *pidns_missing(void)
+{
+	if (pidctl_missing())
+		return pidctl_missing();
+	if (!have_pidns())
+		return "no pid namespaces in this kernel (CONFIG_PID_NS=n)";
+	return NULL;
+}
 
 static int sys_waitid(int which, pid_t pid, siginfo_t *info, int options)
 {
@@ -1057,7 +1062,8 @@ TEST(syscall_wired)
 {
 	long ret;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	ret = sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0);
 	if (ret < 0)
 		TH_LOG("pidctl() (syscall %d) failed: %s", __NR_pidctl,
@@ -1072,7 +1078,8 @@ TEST(bad_cmd)
 	};
 	int i;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		EXPECT_EQ(-EINVAL, try_pidctl(cmds[i], getpid(), -1, -1, 0));
 		EXPECT_EQ(-EINVAL, try_pidctl(cmds[i], 0, -1, -1, 0));
@@ -1092,7 +1099,8 @@ TEST(bad_pid_and_flags)
 	unsigned int f;
 	int i;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	/* Neither 0 nor -1 stands for the caller. */
 	for (i = 0; i < ARRAY_SIZE(bad_pids); i++) {
 		EXPECT_EQ(-EINVAL,
@@ -1142,7 +1150,8 @@ TEST(cloexec)
 	unsigned int f;
 	int fd;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	for (f = 0; f <= ALL_FLAGS; f++) {
 		if (f & ~ALL_FLAGS)
 			continue;
@@ -1167,7 +1176,8 @@ TEST(bad_fds)
 	int i, fd, closed, p[2], s;
 	char path[64];
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	/* Negative fds other than -1, and fds that are not open: EBADF */
 	for (i = 0; i < ARRAY_SIZE(bad_numbers); i++)
 		expect_bad_fd(_metadata, bad_numbers[i], EBADF, "bad number");
@@ -1222,7 +1232,8 @@ TEST(validation_order)
 	int closed, memfd, pidfd, i;
 	pid_t pid;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	closed = closed_fd();
 	ASSERT_GE(closed, 0);
 	memfd = memfd_create("pidctl_test", MFD_CLOEXEC);
@@ -1281,7 +1292,8 @@ TEST(own_ns)
 	pid_t me = getpid(), parent = getppid(), child;
 	int own = -1, fds[2], nfds = 1, s, t, status;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	fds[0] = -1;
 	/* Without pid namespaces, -1 is the only name of the only one. */
 	if (have_pidns()) {
@@ -1326,7 +1338,8 @@ TEST(pidfd_of_child)
 	pid_t child;
 	int fd;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	child = fork_sleeper();
 	ASSERT_GT(child, 0);
 	expect_pidfd(_metadata, NULL, child, -1, -1, 0, child);
@@ -1416,7 +1429,8 @@ TEST(number_of_group_or_session)
 	pid_t nr, orphan;
 	int i;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	for (i = 0; i < ARRAY_SIZE(hows); i++) {
 		nr = leave_number(_metadata, hows[i], &orphan);
 		/* The number is in use: as a group, kill() finds it. */
@@ -1442,7 +1456,8 @@ TEST(emfile)
 	struct rlimit old, lim;
 	int src, fd, fds[16], n = 0;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
 	src = memfd_create("pidctl_test", MFD_CLOEXEC);
 	ASSERT_GE(src, 0);
@@ -1479,7 +1494,8 @@ TEST(pidfd_query_sources)
 	int fd, own = -1, cfd = -1;
 	pid_t child, cloned;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	if (have_pidns()) {
 		own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		ASSERT_GE(own, 0);
@@ -1550,7 +1566,8 @@ TEST(pidfd_query_thread)
 	int tfd, tfd2, pfd, lfd;
 	pid_t tid;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	tid = thread_start(&th);
 	ASSERT_GT(tid, 0);
 	ASSERT_NE(getpid(), tid);
@@ -1600,7 +1617,8 @@ TEST(pidfd_query_errors)
 	int fd, p[2], s, i, pidfd, closed;
 	char path[64];
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	pidfd = sys_pidfd_open(getpid(), 0);
 	ASSERT_GE(pidfd, 0);
 
@@ -1667,7 +1685,8 @@ TEST(pidfd_query_zombie_and_reaped)
 	int fd, status;
 	pid_t pid;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	pid = fork_zombie(_metadata, &fd);
 	/* A zombie still translates, */
 	EXPECT_EQ(pid, query_pidfd(fd, -1));
@@ -1707,7 +1726,8 @@ TEST(reaped_during_call)
 	long ret;
 	bool done;
 
-	REQUIRE_PIDCTL();
+	if (pidctl_missing())
+		SKIP(return, "%s", pidctl_missing());
 	for (round = 0; round < 200; round++) {
 		r.pid = fork_zombie(_metadata, &pfd);
 		atomic_store(&r.done, 0);
@@ -1758,6 +1778,7 @@ TEST(reaped_during_call)
 enum {
 	NS_ROOT, NS_A, NS_A1, NS_A2, NS_B, NS_B1, NS_U, NS_U1, NS_U2, NR_NS
 };
+
 #define NS_CALLER	(-1)	/* -1: the caller's active pid namespace */
 
 static const char * const ns_name[NR_NS] = {
@@ -1774,6 +1795,7 @@ enum {
 	T_SELF, T_IA, T_GA, T_IA1, T_IA2, T_IB, T_IB1, T_U, T_IU1, T_IU2,
 	NR_TASKS
 };
+
 static const int task_ns[NR_TASKS] = {
 	NS_ROOT, NS_A, NS_A, NS_A1, NS_A2, NS_B, NS_B1, NS_U, NS_U1, NS_U2,
 };
@@ -1857,7 +1879,8 @@ FIXTURE_SETUP(pidctl)
 	for (i = 0; i < NR_NS; i++)
 		self->ns[i] = -1;
 	self->userns = -1;
-	REQUIRE_PIDNS();
+	if (pidns_missing())
+		SKIP(return, "%s", pidns_missing());
 	ASSERT_EQ(PIDNS_EQUAL, try_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0)) {
 		TH_LOG("pidctl() (syscall %d) does not work", __NR_pidctl);
 	}
@@ -3010,7 +3033,8 @@ FIXTURE_SETUP(nested)
 		task_init(&self->init[i]);
 		self->ns[i] = -1;
 	}
-	REQUIRE_PIDNS();
+	if (pidns_missing())
+		SKIP(return, "%s", pidns_missing());
 	ASSERT_EQ(PIDNS_EQUAL, try_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0)) {
 		TH_LOG("pidctl() (syscall %d) does not work", __NR_pidctl);
 	}
@@ -3146,7 +3170,7 @@ TEST_F_TIMEOUT(nested, callers, 120)
 				TH_LOG("caller at %d, init of %d", m, i);
 			if (i < m || i == 0) {
 				EXPECT_EQ(-ESRCH, GETFD(&c, 1, self->ns[i],
-							 self->ns[i], 0));
+							self->ns[i], 0));
 				EXPECT_EQ(-ESRCH, QPID(&c, 1, self->ns[i],
 						       self->ns[i]));
 				continue;
