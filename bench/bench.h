@@ -410,7 +410,7 @@ static void bench_parse_opts(int argc, char **argv, struct bench_opts *o)
 			printf("%.6f\n", bench_cycles_per_ns(1000));
 			exit(0);
 		default:
-			fprintf(stderr, "usage: %s [-r REPS] [-b BATCH_US] [-w WARMUP_US] [-g GROUP] [-o ORDER] | -c\n",
+			fprintf(stderr, "usage: %s [-r N] [-b US] [-w US] [-g GROUP] [-o ORDER] | -c\n",
 				argv[0]);
 			exit(2);
 		}
