@@ -124,7 +124,8 @@ long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
     case PIDCMD_QUERY_PIDNS:
         return pid == 0 && flags == 0 ? 0 : -EINVAL;
     case PIDCMD_GET_PIDFD: {
-        const unsigned known = PIDCTL_CLOEXEC | PIDFD_NONBLOCK | PIDFD_THREAD;
+        // pidfds are always close-on-exec: O_CLOEXEC is no flag of pidctl().
+        const unsigned known = PIDFD_NONBLOCK | PIDFD_THREAD;
         return pid > 0 && (flags & ~known) == 0 ? 0 : -EINVAL;
     }
     default:

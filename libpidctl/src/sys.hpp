@@ -46,7 +46,9 @@
 
 namespace pidctl::detail {
 
-static_assert(PIDCTL_CLOEXEC == O_CLOEXEC, "<linux/pidctl.h> disagrees with <fcntl.h>");
+// PIDCTL_PIDFD must not collide with the flags GET_PIDFD passes on.
+static_assert((PIDCTL_PIDFD & (PIDFD_NONBLOCK | PIDFD_THREAD)) == 0,
+              "PIDCTL_PIDFD overlaps a pidfd_open() flag");
 
 // -errno of the last failed call, for wrapping libc calls that set errno.
 inline long neg_errno() noexcept {

@@ -99,7 +99,9 @@ TEST_P(Contract, GetPidfdTakesKnownFlagsOnly) {
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, 0, -1, -1)), "-EINVAL");
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, O_RDWR)), "-EINVAL");
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, 1u << 30)), "-EINVAL");
-    const unsigned all = PIDCTL_CLOEXEC | pidfd_nonblock | pidfd_thread;
+    EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, O_CLOEXEC)), "-EINVAL")
+        << "pidfds are always close-on-exec; O_CLOEXEC is no flag";
+    const unsigned all = pidfd_nonblock | pidfd_thread;
     EXPECT_EQ(result_text(pidfd_target(::getpid(), -1, -1, all)), std::to_string(::getpid()));
     EXPECT_EQ(result_text(pidfd_target(::getpid(), -1, -1, 0)), std::to_string(::getpid()));
 }
