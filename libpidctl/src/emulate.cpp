@@ -4,8 +4,10 @@
 // pidfd for a pid named in another namespace.
 #include "backend_impl.hpp"
 
+#include "proc.hpp"
 #include "sys.hpp"
 
+#include <atomic>
 #include <new>
 
 namespace pidctl::detail {
@@ -115,11 +117,58 @@ long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg
     return last;
 }
 
+// Whether PIDFD_GET_INFO (Linux 6.13+) may work here; cleared by the first
+// ENOTTY, so older kernels pay for one failed ioctl only.
+std::atomic<bool> pidfd_get_info_works{true};
+
+// The number of a pidfd's task (a PIDFD_THREAD pidfd's thread) in the
+// caller's namespace, as pidctl(PIDCTL_PIDFD) answers it: ESRCH once
+// reaped (zombies still count), EREMOTE if it has none. `pidfd` is a pidfd.
+long pidfd_in_caller(int pidfd) {
+    if (pidfd_get_info_works.load(std::memory_order_relaxed)) {
+        long ret = sys_pidfd_get_info_pid(pidfd);
+        if (ret > 0)
+            return ret;
+        if (ret == -ENOTTY)
+            pidfd_get_info_works.store(false, std::memory_order_relaxed);
+        // ESRCH covers "reaped" and "not visible" alike: ask fdinfo.
+    }
+    pid_t ours = 0;
+    long ret = pidfd_number_in_caller(pidfd, ours);
+    if (ret == 0)
+        return ours > 0 ? ours : -EREMOTE;
+    if (ret != -ENOENT && ret != -ENOSYS)
+        return ret;
+    // No /proc (or no NSpid in it): what pidfd_send_signal() tells.
+    // EINVAL is its answer for a task outside the caller's view.
+    long sent = sys_pidfd_send_signal(pidfd, 0);
+    if (sent == -ESRCH)
+        return -ESRCH;
+    if (sent == -EINVAL)
+        return -EREMOTE;
+    return -EOPNOTSUPP; // alive and ours, but nothing here says its number
+}
+
+// QUERY_PID with PIDCTL_PIDFD: the caller's number of the pidfd's task,
+// then the target's. A pidfd that is still not reaped afterwards held our
+// number throughout, so the translation was about its task.
+long query_pidfd(const emulation& e, int pidfd, const ns_arg& target, const ns_arg& active) {
+    long ours = pidfd_in_caller(pidfd);
+    if (ours < 0 || target.id() == active.id())
+        return ours;
+    long theirs = e.query_pid(static_cast<pid_t>(ours), active, target, active);
+    if (sys_pidfd_send_signal(pidfd, 0) == -ESRCH)
+        return -ESRCH;
+    return theirs;
+}
+
 } // namespace
 
-long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
+long check_args(unsigned cmd, pid_t pid, int source, unsigned flags) noexcept {
     switch (cmd) {
     case PIDCMD_QUERY_PID:
+        if (flags == PIDCTL_PIDFD)
+            return source == -1 ? 0 : -EINVAL; // pid is a pidfd: any int here
         return pid > 0 && flags == 0 ? 0 : -EINVAL;
     case PIDCMD_QUERY_PIDNS:
         return pid == 0 && flags == 0 ? 0 : -EINVAL;
@@ -135,7 +184,7 @@ long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
 
 long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target,
              unsigned flags) noexcept {
-    long ret = check_args(cmd, pid, flags);
+    long ret = check_args(cmd, pid, source, flags);
     if (ret < 0)
         return ret;
     try {
@@ -144,6 +193,9 @@ long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target
         if (source != -1 && (ret = check_pidns_fd(source)) < 0)
             return ret;
         if (target != -1 && (ret = check_pidns_fd(target)) < 0)
+            return ret;
+        const bool by_pidfd = cmd == PIDCMD_QUERY_PID && flags == PIDCTL_PIDFD;
+        if (by_pidfd && (ret = check_pidfd(pid)) < 0)
             return ret;
         ns_arg active, source_ns, target_ns;
         if ((ret = active.resolve(-1)) < 0)
@@ -154,6 +206,8 @@ long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target
             return ret;
         switch (cmd) {
         case PIDCMD_QUERY_PID:
+            if (by_pidfd)
+                return query_pidfd(e, pid, target_ns, active);
             return e.query_pid(pid, source_ns, target_ns, active);
         case PIDCMD_QUERY_PIDNS:
             return query_pidns(e, source_ns, target_ns, active);
