@@ -27,10 +27,26 @@ long relation_from_chains(const ns_arg& source, const ns_position& source_pos, c
     return PIDNS_UNRELATED;
 }
 
+// Where a namespace argument lies for pidctl()'s visibility rule.
+enum class reach { in_view, ancestor, beside };
+
+long reach_of(const emulation& e, const ns_arg& ns, const ns_position& pos, reach& out) {
+    if (pos.in_view) {
+        out = reach::in_view;
+        return 0;
+    }
+    long ancestor = e.is_caller_ancestor(ns);
+    if (ancestor < 0)
+        return ancestor;
+    out = ancestor ? reach::ancestor : reach::beside;
+    return 0;
+}
+
+// QUERY_PIDNS: EPERM for a namespace beside the caller's line (neither
+// its own, an ancestor nor a descendant), as NS_GET_PARENT refuses to
+// look there; then the relation from the parent chains.
 long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
                  const ns_arg& active) {
-    if (source.id() == target.id())
-        return PIDNS_EQUAL;
     ns_position source_pos, target_pos;
     long ret = locate(source.fd(), active.id(), source_pos);
     if (ret < 0)
@@ -38,19 +54,29 @@ long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
     ret = locate(target.fd(), active.id(), target_pos);
     if (ret < 0)
         return ret;
+    reach source_reach = reach::in_view, target_reach = reach::in_view;
+    long source_ret = reach_of(e, source, source_pos, source_reach);
+    long target_ret = reach_of(e, target, target_pos, target_reach);
+    // One known to be beside settles it, even if the other is unknown.
+    if ((source_ret == 0 && source_reach == reach::beside) ||
+        (target_ret == 0 && target_reach == reach::beside))
+        return -EPERM;
+    if (source_ret < 0)
+        return source_ret;
+    if (target_ret < 0)
+        return target_ret;
+    if (source.id() == target.id())
+        return PIDNS_EQUAL;
     if (source_pos.in_view && target_pos.in_view)
         return relation_from_chains(source, source_pos, target, target_pos);
-    if (!source_pos.in_view && !target_pos.in_view)
-        return -EOPNOTSUPP; // two namespaces the kernel shows no parents of
-    // One is in the caller's subtree, the other outside it: the outside one
-    // is its ancestor exactly when it is an ancestor of the caller's
-    // namespace, and unrelated otherwise.
-    long ancestor = e.is_caller_ancestor(source_pos.in_view ? target : source);
-    if (ancestor < 0)
-        return ancestor;
-    if (!ancestor)
-        return PIDNS_UNRELATED;
-    return source_pos.in_view ? PIDNS_TARGET_IS_ANCESTOR : PIDNS_SOURCE_IS_ANCESTOR;
+    // Each is in view or a strict ancestor of the caller's namespace.
+    if (source_pos.in_view)
+        return PIDNS_TARGET_IS_ANCESTOR;
+    if (target_pos.in_view)
+        return PIDNS_SOURCE_IS_ANCESTOR;
+    // Two different ancestors: one is above the other, but stock kernels
+    // show no parent of either and no depth to compare.
+    return -EOPNOTSUPP;
 }
 
 // Whether the process behind `pidfd` has not been reaped yet. EPERM means
@@ -84,15 +110,17 @@ long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg
     const bool target_is_caller = target.id() == active.id();
     long last = -ESRCH;
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        // Contract order: not in source, then not in target, then not ours.
-        if (!target_is_caller) {
-            long in_target = e.query_pid(pid, source, target, active);
-            if (in_target < 0)
-                return in_target;
-        }
+        // Contract order: not in source or not visible, then not in target.
         long ours = e.query_pid(pid, source, active, active);
         if (ours < 0)
             return ours;
+        if (!target_is_caller) {
+            long in_target = e.query_pid(pid, source, target, active);
+            if (in_target == -ESRCH)
+                continue; // reaped since: look again
+            if (in_target < 0)
+                return in_target;
+        }
 
         unique_fd fd;
         long ret = open_pidfd(static_cast<pid_t>(ours), open_flags, fd);
