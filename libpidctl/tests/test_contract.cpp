@@ -11,9 +11,11 @@
 #include <csignal>
 #include <fcntl.h>
 #include <fstream>
+#include <grp.h>
 #include <map>
 #include <random>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -526,6 +528,83 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
                                                                 : e.procfs;
         EXPECT_EQ(got[e.key], want) << e.key;
     }
+}
+
+// --- a caller that may not inspect other users' processes --------------------
+
+// Runs `body` in a forked child as user and group nobody, dumpable as
+// after an exec, and returns what it writes to the fd it is given.
+template <class Body>
+std::string run_as_nobody(Body body) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0)
+        return "pipe2 failed";
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::close(p[0]);
+        constexpr uid_t nobody = 65534;
+        if (::setgroups(0, nullptr) < 0 || ::setresgid(nobody, nobody, nobody) < 0 ||
+            ::setresuid(nobody, nobody, nobody) < 0 || ::prctl(PR_SET_DUMPABLE, 1) < 0)
+            ::_exit(1);
+        std::string text = body();
+        if (::write(p[1], text.data(), text.size()) < 0)
+            ::_exit(1);
+        ::_exit(0);
+    }
+    ::close(p[1]);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0)
+        out.append(buf, static_cast<size_t>(n));
+    ::close(p[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return "child failed";
+    return out;
+}
+
+// Issue 16: as nobody, procfs said EACCES for a root process, although
+// the question needed no namespace read, and ESRCH for a task whose
+// /proc/PID/ns/pid it could not read. The answers are the system call's,
+// or EOPNOTSUPP where /proc cannot tell.
+TEST_P(TreeContract, CallerThatMayNotInspectRootsProcesses) {
+    tree_spec s;
+    s.nodes.push_back({-1, true, 0, false, pidctl_test::fate::running});
+    ns_tree tree(s);
+    const int child_ns = tree.namespaces()[1].handle.fd();
+    const pid_t init = tree.tasks()[tree.main_task(0)].tid;
+    const pid_t root_process = ::getpid(); // the test runs as root
+    const pid_t free_number = tree.numbers_in(1).back();
+    const backend b = GetParam();
+    auto got = parse_lines(run_as_nobody([&] {
+        auto call = [&](unsigned cmd, pid_t pid, int source, int target) {
+            return result_text(pidctl::detail::call(b, cmd, pid, source, target, 0));
+        };
+        long fd = pidctl::detail::call(b, PIDCMD_GET_PIDFD, root_process, -1, -1, 0);
+        std::ostringstream o;
+        o << "root_self=" << call(PIDCMD_QUERY_PID, root_process, -1, -1) << "\n"
+          << "root_to_child=" << call(PIDCMD_QUERY_PID, root_process, -1, child_ns) << "\n"
+          << "root_pidfd=" << (fd >= 0 ? "fd" : result_text(fd)) << "\n"
+          << "init_from_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, -1) << "\n"
+          << "init_in_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, child_ns) << "\n"
+          << "init_to_child=" << call(PIDCMD_QUERY_PID, init, -1, child_ns) << "\n"
+          << "free_from_child=" << call(PIDCMD_QUERY_PID, free_number, child_ns, -1) << "\n"
+          << "relation=" << call(PIDCMD_QUERY_PIDNS, 0, -1, child_ns) << "\n";
+        return o.str();
+    }));
+    ASSERT_FALSE(got["root_self"].empty()) << "the unprivileged child failed";
+    const bool stock_cannot_tell = b == backend::procfs;
+    const std::string unsupported = "-EOPNOTSUPP";
+    EXPECT_EQ(got["root_self"], std::to_string(root_process));
+    EXPECT_EQ(got["root_to_child"], "-ENOENT");
+    EXPECT_EQ(got["root_pidfd"], "fd");
+    EXPECT_EQ(got["init_from_child"], stock_cannot_tell ? unsupported : std::to_string(init));
+    EXPECT_EQ(got["init_in_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["init_to_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["free_from_child"], "-ESRCH") << "EOPNOTSUPP only where a task may have it";
+    EXPECT_EQ(got["relation"], "2");
 }
 
 TEST_P(Contract, NoFdLeaks) {
