@@ -9,9 +9,12 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <fcntl.h>
 #include <fstream>
 #include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <map>
 #include <random>
 #include <sstream>
@@ -605,6 +608,57 @@ TEST_P(TreeContract, CallerThatMayNotInspectRootsProcesses) {
     EXPECT_EQ(got["init_to_child"], stock_cannot_tell ? unsupported : "1");
     EXPECT_EQ(got["free_from_child"], "-ESRCH") << "EOPNOTSUPP only where a task may have it";
     EXPECT_EQ(got["relation"], "2");
+}
+
+// --- backend choice -------------------------------------------------------------
+
+// Makes pidctl()'s number fail with ENOSYS in this process, as a seccomp
+// filter installed after the library's first probe would.
+bool take_pidctl_away() {
+    sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pidctl, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog prog{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+// Issue 16: select_backend(automatic) says it probes again; it used the
+// first native probe's answer forever, so a process that lost pidctl()
+// kept a native backend whose every call failed.
+TEST(BackendChoice, AutomaticProbesAgain) {
+    if (!pidctl::detail::probe(backend::native))
+        GTEST_SKIP() << "needs a kernel with pidctl()";
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        pidctl::select_backend(backend::automatic);
+        if (pidctl::active_backend() != backend::native)
+            ::_exit(10);
+        if (!take_pidctl_away())
+            ::_exit(11);
+        std::error_code ec;
+        pidctl::select_backend(backend::automatic, ec);
+        if (ec)
+            ::_exit(12);
+        if (pidctl::active_backend() == backend::native)
+            ::_exit(13); // the stale probe
+        if (pidctl::backend_available(backend::native))
+            ::_exit(14);
+        // The library answers through the stock backend now.
+        pid_t self = pidctl::translate(::getpid(), pidctl::pid_namespace::current(),
+                                       pidctl::pid_namespace::current(), ec);
+        ::_exit(!ec && self == ::getpid() ? 0 : 15);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: not native at first, 11: no seccomp, 12: select "
+                                         "failed, 13: still native, 14: native still available, "
+                                         "15: no answer";
 }
 
 TEST_P(Contract, NoFdLeaks) {
