@@ -16,7 +16,7 @@ namespace {
 using detail::failed;
 
 unsigned kernel_flags(open_flags flags) {
-    unsigned out = PIDCTL_CLOEXEC;
+    unsigned out = 0; // pidfds are always close-on-exec
     if (has(flags, open_flags::nonblock))
         out |= PIDFD_NONBLOCK;
     if (has(flags, open_flags::thread))
