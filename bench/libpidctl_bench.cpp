@@ -75,10 +75,10 @@ long relation_throw(void* p) {
     return static_cast<long>(pidctl::relation(*a->source, *a->target));
 }
 
-// The library's pidfds are close-on-exec: so is the raw call's.
+// pidfds are always close-on-exec, the raw call's as the library's.
 long pidfd_raw(void* p) {
     auto* a = static_cast<args*>(p);
-    long fd = raw_pidctl(PIDCMD_GET_PIDFD, a->pid, a->source->fd(), -1, PIDCTL_CLOEXEC);
+    long fd = raw_pidctl(PIDCMD_GET_PIDFD, a->pid, a->source->fd(), -1, 0);
     if (fd < 0)
         return fd;
     close(static_cast<int>(fd));

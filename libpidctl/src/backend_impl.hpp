@@ -6,6 +6,7 @@
 // backends add two errors the system call never gives:
 //   -EOPNOTSUPP  the answer exists, but the stock kernel does not reveal it
 //   -ENOSYS      the backend does not work on the running kernel
+// QUERY_PID with PIDCTL_PIDFD works on every backend: `pid` is a pidfd.
 #ifndef PIDCTL_SRC_BACKEND_IMPL_HPP
 #define PIDCTL_SRC_BACKEND_IMPL_HPP
 
@@ -23,8 +24,9 @@ long call(backend b, unsigned cmd, pid_t pid, int source, int target, unsigned f
 // pidctl() through the active backend.
 long call(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept;
 
-// EINVAL for arguments `cmd` does not take, before any fd is looked at.
-long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept;
+// EINVAL for arguments `cmd` does not take, before any fd is looked at
+// (PIDCTL_PIDFD takes only source -1).
+long check_args(unsigned cmd, pid_t pid, int source, unsigned flags) noexcept;
 
 // Whether `b` works here (automatic: whether any does).
 bool probe(backend b) noexcept;

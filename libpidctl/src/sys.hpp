@@ -43,10 +43,19 @@
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
 #endif
+// pidfds live on pidfs since Linux 6.9, on anon_inodefs before.
+#ifndef PIDFS_MAGIC
+#define PIDFS_MAGIC 0x50494446
+#endif
+#ifndef ANON_INODE_FS_MAGIC
+#define ANON_INODE_FS_MAGIC 0x09041934
+#endif
 
 namespace pidctl::detail {
 
-static_assert(PIDCTL_CLOEXEC == O_CLOEXEC, "<linux/pidctl.h> disagrees with <fcntl.h>");
+// PIDCTL_PIDFD must not collide with the flags GET_PIDFD passes on.
+static_assert((PIDCTL_PIDFD & (PIDFD_NONBLOCK | PIDFD_THREAD)) == 0,
+              "PIDCTL_PIDFD overlaps a pidfd_open() flag");
 
 // -errno of the last failed call, for wrapping libc calls that set errno.
 inline long neg_errno() noexcept {
@@ -63,6 +72,16 @@ long sys_pidfd_open(pid_t pid, unsigned flags) noexcept;
 long sys_pidfd_send_signal(int pidfd, int sig) noexcept;
 long sys_pidfd_getfd(int pidfd, int remote_fd) noexcept;
 long sys_ioctl(int fd, unsigned long request, unsigned long arg = 0) noexcept;
+
+// 0 if `fd` is a pidfd; EBADF (as pidfd_send_signal() says) otherwise.
+long check_pidfd(int fd) noexcept;
+
+// PIDFD_GET_INFO (Linux 6.13+): the number of a pidfd's task in the
+// caller's namespace. ESRCH when the kernel will not say: reaped, not
+// visible to the caller, or (6.13, 6.14) a parent the caller cannot see.
+// ENOTTY on kernels without it. `fd` must be a pidfd (check_pidfd()): on
+// other files the ioctl number may mean something else.
+long sys_pidfd_get_info_pid(int fd) noexcept;
 
 // Opens `path` relative to `dirfd` read-only and close-on-exec.
 long sys_openat(int dirfd, const char* path, int flags = 0) noexcept;
