@@ -86,7 +86,9 @@ void append_code_point(std::string& out, char32_t cp) {
 // its length, or 0 if it is not valid UTF-8 (overlong forms, surrogates and
 // values beyond U+10FFFF included).
 size_t decode_utf8(std::string_view text, size_t i, char32_t& cp) {
-    const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
+    const auto byte = [&](size_t k) {
+        return static_cast<unsigned char>(text[k]);
+    };
     const unsigned char lead = byte(i);
     size_t len;
     char32_t min;

@@ -16,13 +16,13 @@ namespace pidctl::cli {
 // and libpidctl's README.
 enum exit_code : int {
     exit_ok = 0,
-    exit_failed = 1,          // any other failure; the message names the errno
-    exit_usage = 2,           // bad command line
-    exit_no_process = 3,      // ESRCH: no such process (or not visible to you)
-    exit_unsupported = 4,     // EOPNOTSUPP, ENOSYS: this kernel or backend cannot answer
-    exit_no_number = 5,       // ENOENT, EREMOTE: the process has no number there
-    exit_bad_namespace = 6,   // an NS argument names no pid namespace (missing file, EINVAL)
-    exit_not_permitted = 7,   // EPERM, EACCES
+    exit_failed = 1,        // any other failure; the message names the errno
+    exit_usage = 2,         // bad command line
+    exit_no_process = 3,    // ESRCH: no such process (or not visible to you)
+    exit_unsupported = 4,   // EOPNOTSUPP, ENOSYS: this kernel or backend cannot answer
+    exit_no_number = 5,     // ENOENT, EREMOTE: the process has no number there
+    exit_bad_namespace = 6, // an NS argument names no pid namespace (missing file, EINVAL)
+    exit_not_permitted = 7, // EPERM, EACCES
 };
 
 // The "error" member of a JSON error: "usage", "no_such_process", ...

@@ -226,7 +226,8 @@ ino_t pidfd::inode() const noexcept {
 bool operator==(const pidfd& a, const pidfd& b) noexcept {
     if (!a || !b)
         return false;
-    struct stat sa {}, sb {};
+    struct stat sa {
+    }, sb{};
     if (::fstat(a.fd(), &sa) < 0 || ::fstat(b.fd(), &sb) < 0)
         return false;
     if (sa.st_dev != sb.st_dev || sa.st_ino != sb.st_ino)

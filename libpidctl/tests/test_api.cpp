@@ -360,8 +360,8 @@ TEST(Pidfd, EmptyPidfdsFailWithEbadf) {
 TEST(Pidfd, OpenInTheCallersNamespaceOpensNoFile) {
     child_process child;
     const pid_t target = child.pid();
-    int result = run_denying({SYS_openat, SYS_open, SYS_read, SYS_ioctl, SYS_newfstatat,
-                              SYS_fstat, SYS_statx, SYS_readlinkat},
+    int result = run_denying({SYS_openat, SYS_open, SYS_read, SYS_ioctl, SYS_newfstatat, SYS_fstat,
+                              SYS_statx, SYS_readlinkat},
                              [target] {
                                  std::error_code ec;
                                  pidfd p = pidfd::open(target, ec);
