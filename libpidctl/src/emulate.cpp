@@ -47,11 +47,12 @@ long reach_of(const emulation& e, const ns_arg& ns, const ns_position& pos, reac
 // look there; then the relation from the parent chains.
 long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
                  const ns_arg& active) {
+    ns_parents parents(active.id()); // the second walk reuses the first's links
     ns_position source_pos, target_pos;
-    long ret = locate(source.fd(), active.id(), source_pos);
+    long ret = parents.locate(source, source_pos);
     if (ret < 0)
         return ret;
-    ret = locate(target.fd(), active.id(), target_pos);
+    ret = parents.locate(target, target_pos);
     if (ret < 0)
         return ret;
     reach source_reach = reach::in_view, target_reach = reach::in_view;
@@ -216,22 +217,20 @@ long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target
     if (ret < 0)
         return ret;
     try {
-        // Check the caller's fds before we open any: a closed fd's number
-        // must not be taken by one of ours meanwhile.
-        if (source != -1 && (ret = check_pidns_fd(source)) < 0)
+        // Check the caller's fds, each once, before we open any: a closed
+        // fd's number must not be taken by one of ours meanwhile.
+        ns_arg source_ns, target_ns, active;
+        if ((ret = source_ns.validate(source)) < 0)
             return ret;
-        if (target != -1 && (ret = check_pidns_fd(target)) < 0)
+        if ((ret = target_ns.validate(target)) < 0)
             return ret;
         const bool by_pidfd = cmd == PIDCMD_QUERY_PID && flags == PIDCTL_PIDFD;
         if (by_pidfd && (ret = check_pidfd(pid)) < 0)
             return ret;
-        ns_arg active, source_ns, target_ns;
-        if ((ret = active.resolve(-1)) < 0)
+        if ((ret = active.open_active()) < 0)
             return ret;
-        if ((ret = source_ns.resolve(source, active)) < 0)
-            return ret;
-        if ((ret = target_ns.resolve(target, active)) < 0)
-            return ret;
+        source_ns.use_active(active);
+        target_ns.use_active(active);
         switch (cmd) {
         case PIDCMD_QUERY_PID:
             if (by_pidfd)

@@ -54,6 +54,7 @@ bool is_anon_pidfd(int fd) {
 
 } // namespace
 
+#if !defined(__x86_64__)
 long sys_pidctl(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept {
     // Stock kernels since 6.13 have setxattrat() at this number. Its sixth
     // argument is a struct size; passing 0 makes it fail with EINVAL before
@@ -62,6 +63,7 @@ long sys_pidctl(unsigned cmd, pid_t pid, int source, int target, unsigned flags)
                                 static_cast<long>(pid), static_cast<long>(source),
                                 static_cast<long>(target), static_cast<unsigned long>(flags), 0UL));
 }
+#endif
 
 long sys_pidfd_open(pid_t pid, unsigned flags) noexcept {
     return sys_result(::syscall(SYS_pidfd_open, pid, flags));

@@ -9,11 +9,16 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <fcntl.h>
 #include <fstream>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <map>
 #include <random>
 #include <sstream>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
@@ -526,6 +531,134 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
                                                                 : e.procfs;
         EXPECT_EQ(got[e.key], want) << e.key;
     }
+}
+
+// --- a caller that may not inspect other users' processes --------------------
+
+// Runs `body` in a forked child as user and group nobody, dumpable as
+// after an exec, and returns what it writes to the fd it is given.
+template <class Body>
+std::string run_as_nobody(Body body) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0)
+        return "pipe2 failed";
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::close(p[0]);
+        constexpr uid_t nobody = 65534;
+        if (::setgroups(0, nullptr) < 0 || ::setresgid(nobody, nobody, nobody) < 0 ||
+            ::setresuid(nobody, nobody, nobody) < 0 || ::prctl(PR_SET_DUMPABLE, 1) < 0)
+            ::_exit(1);
+        std::string text = body();
+        if (::write(p[1], text.data(), text.size()) < 0)
+            ::_exit(1);
+        ::_exit(0);
+    }
+    ::close(p[1]);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0)
+        out.append(buf, static_cast<size_t>(n));
+    ::close(p[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return "child failed";
+    return out;
+}
+
+// Issue 16: as nobody, procfs said EACCES for a root process, although
+// the question needed no namespace read, and ESRCH for a task whose
+// /proc/PID/ns/pid it could not read. The answers are the system call's,
+// or EOPNOTSUPP where /proc cannot tell.
+TEST_P(TreeContract, CallerThatMayNotInspectRootsProcesses) {
+    tree_spec s;
+    s.nodes.push_back({-1, true, 0, false, pidctl_test::fate::running});
+    ns_tree tree(s);
+    const int child_ns = tree.namespaces()[1].handle.fd();
+    const pid_t init = tree.tasks()[tree.main_task(0)].tid;
+    const pid_t root_process = ::getpid(); // the test runs as root
+    const pid_t free_number = tree.numbers_in(1).back();
+    const backend b = GetParam();
+    auto got = parse_lines(run_as_nobody([&] {
+        auto call = [&](unsigned cmd, pid_t pid, int source, int target) {
+            return result_text(pidctl::detail::call(b, cmd, pid, source, target, 0));
+        };
+        long fd = pidctl::detail::call(b, PIDCMD_GET_PIDFD, root_process, -1, -1, 0);
+        std::ostringstream o;
+        o << "root_self=" << call(PIDCMD_QUERY_PID, root_process, -1, -1) << "\n"
+          << "root_to_child=" << call(PIDCMD_QUERY_PID, root_process, -1, child_ns) << "\n"
+          << "root_pidfd=" << (fd >= 0 ? "fd" : result_text(fd)) << "\n"
+          << "init_from_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, -1) << "\n"
+          << "init_in_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, child_ns) << "\n"
+          << "init_to_child=" << call(PIDCMD_QUERY_PID, init, -1, child_ns) << "\n"
+          << "free_from_child=" << call(PIDCMD_QUERY_PID, free_number, child_ns, -1) << "\n"
+          << "relation=" << call(PIDCMD_QUERY_PIDNS, 0, -1, child_ns) << "\n";
+        return o.str();
+    }));
+    ASSERT_FALSE(got["root_self"].empty()) << "the unprivileged child failed";
+    const bool stock_cannot_tell = b == backend::procfs;
+    const std::string unsupported = "-EOPNOTSUPP";
+    EXPECT_EQ(got["root_self"], std::to_string(root_process));
+    EXPECT_EQ(got["root_to_child"], "-ENOENT");
+    EXPECT_EQ(got["root_pidfd"], "fd");
+    EXPECT_EQ(got["init_from_child"], stock_cannot_tell ? unsupported : std::to_string(init));
+    EXPECT_EQ(got["init_in_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["init_to_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["free_from_child"], "-ESRCH") << "EOPNOTSUPP only where a task may have it";
+    EXPECT_EQ(got["relation"], "2");
+}
+
+// --- backend choice -------------------------------------------------------------
+
+// Makes pidctl()'s number fail with ENOSYS in this process, as a seccomp
+// filter installed after the library's first probe would.
+bool take_pidctl_away() {
+    sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pidctl, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog prog{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+// Issue 16: select_backend(automatic) says it probes again; it used the
+// first native probe's answer forever, so a process that lost pidctl()
+// kept a native backend whose every call failed.
+TEST(BackendChoice, AutomaticProbesAgain) {
+    if (!pidctl::detail::probe(backend::native))
+        GTEST_SKIP() << "needs a kernel with pidctl()";
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        pidctl::select_backend(backend::automatic);
+        if (pidctl::active_backend() != backend::native)
+            ::_exit(10);
+        if (!take_pidctl_away())
+            ::_exit(11);
+        std::error_code ec;
+        pidctl::select_backend(backend::automatic, ec);
+        if (ec)
+            ::_exit(12);
+        if (pidctl::active_backend() == backend::native)
+            ::_exit(13); // the stale probe
+        if (pidctl::backend_available(backend::native))
+            ::_exit(14);
+        // The library answers through the stock backend now.
+        pid_t self = pidctl::translate(::getpid(), pidctl::pid_namespace::current(),
+                                       pidctl::pid_namespace::current(), ec);
+        ::_exit(!ec && self == ::getpid() ? 0 : 15);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: not native at first, 11: no seccomp, 12: select "
+                                         "failed, 13: still native, 14: native still available, "
+                                         "15: no answer";
 }
 
 TEST_P(Contract, NoFdLeaks) {
