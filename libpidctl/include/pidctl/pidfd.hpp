@@ -16,18 +16,22 @@
 
 namespace pidctl {
 
+// How a pidfd is opened: PIDFD_NONBLOCK and PIDFD_THREAD of pidfd_open().
 enum class open_flags : unsigned {
     none = 0,
     nonblock = 1u << 0, // wait() on a child that still runs fails with EAGAIN
     thread = 1u << 1,   // `pid` may be any thread; the pidfd refers to it
 };
 
+// Both sets of flags.
 constexpr open_flags operator|(open_flags a, open_flags b) noexcept {
     return static_cast<open_flags>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
 }
+// The flags in both sets.
 constexpr open_flags operator&(open_flags a, open_flags b) noexcept {
     return static_cast<open_flags>(static_cast<unsigned>(a) & static_cast<unsigned>(b));
 }
+// Whether `set` has `flag` (never true for open_flags::none).
 constexpr bool has(open_flags set, open_flags flag) noexcept {
     return (set & flag) == flag && flag != open_flags::none;
 }
