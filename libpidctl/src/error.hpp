@@ -31,7 +31,7 @@ inline std::error_code no_error() noexcept {
 
 // Runs the error_code form of an API call and throws what it reports.
 template <class F>
-auto or_throw(const char* what, F&& call) {
+[[gnu::flatten]] auto or_throw(const char* what, F&& call) {
     std::error_code ec = no_error();
     auto result = std::forward<F>(call)(ec);
     if (ec)
