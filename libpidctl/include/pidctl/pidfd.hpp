@@ -67,8 +67,9 @@ public:
 
     // A pidfd for the process `pid` as numbered in `ns`, race-free: it is the
     // process that had that number when the call returned. ESRCH: no such
-    // process in `ns`, or it is not visible in the caller's pid namespace.
-    // ENOENT: it has no number in the caller's namespace. EINVAL: as above.
+    // process in `ns`, or none that the caller's pid namespace shows (the
+    // same errno, so that nothing outside the caller's view can be probed).
+    // EINVAL: as above.
     // EBADF: an empty `ns`.
     [[nodiscard]] static pidfd open(pid_t pid, const pid_namespace& ns,
                                     open_flags flags = open_flags::none);
