@@ -742,11 +742,11 @@ static int setup(void)
 	add_fd(INT_MAX, FD_CLOSED, -1, "INT_MAX");
 	add_fd(open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC), FD_PIDNS, NS_ROOT, "root");
 	pfd = sys_pidfd_open(getpid(), 0);
-	add_fd(ioctl(pfd, PIDFD_GET_PID_NAMESPACE), FD_PIDNS, NS_ROOT, "root (pidfd ioctl)");
+	add_fd(ioctl(pfd, PIDFD_GET_PID_NAMESPACE, 0), FD_PIDNS, NS_ROOT, "root (pidfd ioctl)");
 	add_fd(pfd, FD_OTHER, -1, "pidfd");
 	add_fd(open_ns(helpers[H_A_INIT].root_pid, "pid"), FD_PIDNS, NS_A, "A");
 	pfd = sys_pidfd_open(helpers[H_A_MEMBER].root_pid, 0);
-	add_fd(ioctl(pfd, PIDFD_GET_PID_NAMESPACE), FD_PIDNS, NS_A, "A (pidfd ioctl)");
+	add_fd(ioctl(pfd, PIDFD_GET_PID_NAMESPACE, 0), FD_PIDNS, NS_A, "A (pidfd ioctl)");
 	add_fd(pfd, FD_OTHER, -1, "pidfd of A member");
 	add_fd(open_ns(helpers[H_AA_INIT].root_pid, "pid"), FD_PIDNS, NS_AA, "A/A");
 	add_fd(open_ns(helpers[H_AAA_INIT].root_pid, "pid"), FD_PIDNS, NS_AAA, "A/A/A");
