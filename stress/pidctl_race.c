@@ -138,7 +138,8 @@ static void __attribute__((noreturn)) spawner(int space)
 			unsigned int i = (head + INFLIGHT - n) % INFLIGHT;
 
 			if (ring[i].r)
-				atomic_store(&ring[i].r->seq_reaping, atomic_fetch_add(&sh->seq, 1));
+				atomic_store(&ring[i].r->seq_reaping,
+					     atomic_fetch_add(&sh->seq, 1));
 			waitpid(ring[i].pid, NULL, 0);
 			if (ring[i].r)
 				atomic_store(&ring[i].r->seq_reaped, atomic_fetch_add(&sh->seq, 1));
@@ -337,12 +338,12 @@ static void verify_query(struct checker *c, const struct rec *r, int space, long
 	}
 	if (got != want) {
 		c->pidfd_failures++;
-		fail(c, "PIDCTL_PIDFD of a child (%d) answers %ld in %s, expected %ld", r->nr[r->space],
-		     got, space ? "the child ns" : "root", want);
+		fail(c, "PIDCTL_PIDFD of a child (%d) answers %ld in %s, expected %ld",
+		     r->nr[r->space], got, space ? "the child ns" : "root", want);
 	} else if (reaped && reaped < s0) {
 		c->pidfd_failures++;
-		fail(c, "PIDCTL_PIDFD during [%llu, %llu] of a child (%d) reaped at %llu answers %ld",
-		     (unsigned long long)s0, (unsigned long long)s1, r->nr[r->space],
+		fail(c, "PIDCTL_PIDFD during [%llu, %llu] of a child (%d) reaped at %llu "
+		     "answers %ld", (unsigned long long)s0, (unsigned long long)s1, r->nr[r->space],
 		     (unsigned long long)reaped, got);
 	}
 }

@@ -249,7 +249,7 @@ struct visible {
 /* What the root process learns from /proc and hands to X. */
 struct world {
 	pid_t pid_max;
-	uint64_t ino_a, ino_c;
+	uint64_t ino_a, ino_c, ino_init_userns;
 	int nr_visible, nr_invisible;
 	struct visible visible[MAX_VISIBLE];
 	pid_t invisible[MAX_INVISIBLE];	/* root numbers of tasks outside A */
@@ -558,6 +558,13 @@ static void named_checks(const struct a_tasks *t, const struct world *w)
 	    w->nr_visible, w->nr_invisible);
 }
 
+static const char *relation_name(long r)
+{
+	static const char *const names[] = { "UNRELATED", "EQUAL", "SRC_ANC", "TGT_ANC" };
+
+	return r >= 0 && r < 4 ? names[r] : "?";
+}
+
 /* QUERY_PIDNS over every pair: EPERM with B or F, else the relation. */
 static void pidns_checks(const struct a_tasks *t)
 {
@@ -579,9 +586,8 @@ static void pidns_checks(const struct a_tasks *t)
 
 			if (r != want)
 				bad++;
-			len += snprintf(got + len, sizeof(got) - len, " %s", r == -EPERM ? "EPERM" :
-					r < 0 ? errname((int)-r) : (const char *[]){ "UNRELATED",
-					"EQUAL", "SRC_ANC", "TGT_ANC", "?" }[r > 3 ? 4 : r]);
+			len += snprintf(got + len, sizeof(got) - len, " %s",
+					r < 0 ? errname((int)-r) : relation_name(r));
 		}
 		tap(!bad, "visibility (%s): QUERY_PIDNS(%s, R A B F C D E):%s", who, ns_name[s],
 		    got);
@@ -753,8 +759,11 @@ static void x_main(void *arg)
 	}
 	w->ino_c = ns_ino(t.fd[NS_C]);
 	/* The root process now reads /proc; then it sends X's own pidfd. */
-	if (write(xa->ready, &c, 1) != 1 || read(xa->go, &c, 1) != 1 ||
-	    (t.pidfd_self = recv_fd(xa->sock)) < 0) {
+	if (write(xa->ready, &c, 1) != 1 || read(xa->go, &c, 1) != 1)
+		t.pidfd_self = -1;
+	else
+		t.pidfd_self = recv_fd(xa->sock);
+	if (t.pidfd_self < 0) {
 		tap(false, "visibility (%s): the root process did not answer", who);
 		return;
 	}
@@ -762,6 +771,15 @@ static void x_main(void *arg)
 		tap(false, "visibility (%s): becoming root of a user namespace: %s", who,
 		    strerror(errno));
 		return;
+	}
+	{
+		int u = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+		bool own = u >= 0 && ns_ino(u) != w->ino_init_userns;
+
+		tap(getuid() == 0 && own == xa->userns, "visibility (%s): uid %d, %s user "
+		    "namespace", who, getuid(), own ? "in a" : "in the initial");
+		if (u >= 0)
+			close(u);
 	}
 	named_checks(&t, w);
 	pidns_checks(&t);
@@ -910,6 +928,9 @@ static void visibility_checks(bool userns)
 		snprintf(path, sizeof(path), "/proc/%d/ns/pid", x);
 		i = open(path, O_RDONLY | O_CLOEXEC);
 		w->ino_a = ns_ino(i);
+		close(i);
+		i = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+		w->ino_init_userns = ns_ino(i);
 		close(i);
 		learn_world(w);
 		if (write(go[1], "g", 1) != 1 || send_fd(sv[0], xfd))
