@@ -13,7 +13,11 @@
  * flags, non-leader thread, non-pidns fd as source and as target), EBADF
  * (source, target), EMFILE (RLIMIT_NOFILE lowered for the call), and, where
  * the kernel has fault injection, ENOMEM (failslab on the filp and dentry
- * caches, for this task only). ENFILE is reached in a phase of its own:
+ * caches, for this task only); and one QUERY_PID of a pidfd (PIDCTL_PIDFD:
+ * of the helper, a thread, a zombie, a reaped process; EBADF, ENOENT,
+ * EINVAL). A phase of its own, from inside the child namespace, takes the
+ * paths of what the caller cannot see: ESRCH for a task outside, EREMOTE
+ * for a pidfd from outside. ENFILE is reached in a phase of its own:
  * an unprivileged child calls while fs.file-max is 0 (0, not 1: the kernel
  * compares with an approximate count first, which reads 0 in a small VM).
  * Slab counts come from /proc/slabinfo after a shrink (debug kernel,
@@ -22,6 +26,7 @@
 #include "stress.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -30,6 +35,7 @@
 static int pipe_hold[2];
 static pid_t helper, helper_tid_thread, zombie;
 static int root_fd, child_fd, net_fd;
+static int helper_pidfd, thread_pidfd, zombie_pidfd, reaped_pidfd;
 static unsigned long calls, bad, enomem_calls, enomem_hits, emfile_hits;
 static int make_it_fail = -1;
 
@@ -98,7 +104,7 @@ static void round_once(unsigned long r, bool failslab)
 	switch (r % 5) {
 	case 0:
 		expect_pidfd("pidfd of self", sys_pidctl(PIDCMD_GET_PIDFD, self, -1, -1,
-			     r & 8 ? PIDCTL_CLOEXEC : 0), self, look);
+			     r & 8 ? PIDFD_NONBLOCK : 0), self, look);
 		break;
 	case 1:
 		expect_pidfd("pidfd of the helper, target its ns",
@@ -154,6 +160,49 @@ static void round_once(unsigned long r, bool failslab)
 	case 6:
 		expect("query flags", sys_pidctl(PIDCMD_QUERY_PID, self, -1, -1, 1), 0, EINVAL);
 		expect("query zombie", sys_pidctl(PIDCMD_QUERY_PID, zombie, root_fd, -1, 0), zombie, 0);
+		break;
+	}
+
+	switch (r % 8) {
+	case 0:
+		expect("pidfd of the helper, target its ns", sys_pidctl(PIDCMD_QUERY_PID, helper_pidfd,
+		       -1, child_fd, PIDCTL_PIDFD), 1, 0);
+		break;
+	case 1:
+		expect("pidfd of the helper", sys_pidctl(PIDCMD_QUERY_PID, helper_pidfd, -1, -1,
+		       PIDCTL_PIDFD), helper, 0);
+		break;
+	case 2:
+		expect("pidfd of a zombie", sys_pidctl(PIDCMD_QUERY_PID, zombie_pidfd, -1, root_fd,
+		       PIDCTL_PIDFD), zombie, 0);
+		break;
+	case 3:
+		expect("pidfd of a reaped process", sys_pidctl(PIDCMD_QUERY_PID, reaped_pidfd, -1, -1,
+		       PIDCTL_PIDFD), 0, ESRCH);
+		break;
+	case 4:
+		expect("pidfd: a namespace fd", sys_pidctl(PIDCMD_QUERY_PID, net_fd, -1, -1,
+		       PIDCTL_PIDFD), 0, EBADF);
+		expect("pidfd: a closed fd", sys_pidctl(PIDCMD_QUERY_PID, CLOSED_FD, -1, -1,
+		       PIDCTL_PIDFD), 0, EBADF);
+		break;
+	case 5:
+		expect("PIDFD_THREAD pidfd of a thread", sys_pidctl(PIDCMD_QUERY_PID, thread_pidfd,
+		       -1, root_fd, PIDCTL_PIDFD), helper_tid_thread, 0);
+		break;
+	case 6:
+		/* A pidfd just made, asked about, closed. */
+		ret = sys_pidctl(PIDCMD_GET_PIDFD, self, -1, -1, 0);
+		expect("pidfd of self, target the child ns", ret < 0 ? ret :
+		       sys_pidctl(PIDCMD_QUERY_PID, (int)ret, -1, child_fd, PIDCTL_PIDFD), 0, ENOENT);
+		if (ret >= 0)
+			close((int)ret);
+		break;
+	case 7:
+		expect("GET_PIDFD takes no O_CLOEXEC", sys_pidctl(PIDCMD_GET_PIDFD, self, -1, -1,
+		       O_CLOEXEC), 0, EINVAL);
+		expect("pidfd: source not -1", sys_pidctl(PIDCMD_QUERY_PID, helper_pidfd, root_fd, -1,
+		       PIDCTL_PIDFD), 0, EINVAL);
 		break;
 	}
 
@@ -347,6 +396,49 @@ static long settled(const char *name, long want)
 	return now;
 }
 
+/*
+ * From inside the helper's namespace: the leak process and the root's init
+ * are outside it (ESRCH), the leak process's pidfd came from outside
+ * (EREMOTE); the helper is inside. Reports through the exit status.
+ */
+static int invisible_phase(unsigned long n, unsigned long *ncalls)
+{
+	int status, self_pidfd = sys_pidfd_open(getpid(), 0);
+	pid_t parent = getpid(), child;
+
+	if (self_pidfd < 0 || setns(child_fd, CLONE_NEWPID))
+		return -1;
+	child = fork();
+	setns(root_fd, CLONE_NEWPID);
+	if (child == 0) {
+		unsigned long i;
+
+		for (i = 0; i < n; i++) {
+			long ret;
+
+			expect("inside: GET_PIDFD of the parent", sys_pidctl(PIDCMD_GET_PIDFD,
+			       parent, root_fd, -1, 0), 0, ESRCH);
+			expect("inside: QUERY_PID of the parent", sys_pidctl(PIDCMD_QUERY_PID,
+			       parent, root_fd, root_fd, 0), 0, ESRCH);
+			expect("inside: QUERY_PID of the root's init", sys_pidctl(PIDCMD_QUERY_PID,
+			       1, root_fd, -1, 0), 0, ESRCH);
+			expect("inside: the parent's pidfd", sys_pidctl(PIDCMD_QUERY_PID, self_pidfd,
+			       -1, root_fd, PIDCTL_PIDFD), 0, EREMOTE);
+			ret = sys_pidctl(PIDCMD_GET_PIDFD, helper, root_fd, -1, 0);
+			expect("inside: GET_PIDFD of the helper", ret < 0 ? ret :
+			       sys_pidctl(PIDCMD_QUERY_PID, (int)ret, -1, -1, PIDCTL_PIDFD), 1, 0);
+			if (ret >= 0)
+				close((int)ret);
+		}
+		_exit(bad ? 1 : 0);
+	}
+	close(self_pidfd);
+	if (child < 0 || waitpid(child, &status, 0) != child)
+		return -1;
+	*ncalls = n * 6;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
 /* ENFILE: an unprivileged child calls while fs.file-max is 0. */
 static long enfile_phase(unsigned long n, unsigned long *hits)
 {
@@ -396,7 +488,8 @@ static long enfile_phase(unsigned long n, unsigned long *hits)
 
 int main(int argc, char **argv)
 {
-	unsigned long rounds = 100000, r, enfile_hits = 0;
+	unsigned long rounds = 100000, r, enfile_hits = 0, inside_calls = 0;
+	pid_t reaped;
 	bool want_failslab = true, failslab = false;
 	long pid0, pid1, filp0, filp1;
 	int fds0, fds1, i;
@@ -443,7 +536,16 @@ int main(int argc, char **argv)
 	pthread_create(&thread, NULL, blocked_thread, NULL);
 	while (!helper_tid_thread)
 		usleep(1000);
-	if (helper < 0 || child_fd < 0 || root_fd < 0 || net_fd < 0) {
+	helper_pidfd = sys_pidfd_open(helper, 0);
+	thread_pidfd = sys_pidfd_open(helper_tid_thread, PIDFD_THREAD);
+	zombie_pidfd = sys_pidfd_open(zombie, 0);
+	reaped = fork();
+	if (reaped == 0)
+		_exit(0);
+	reaped_pidfd = sys_pidfd_open(reaped, 0);
+	waitpid(reaped, NULL, 0);
+	if (helper < 0 || child_fd < 0 || root_fd < 0 || net_fd < 0 || helper_pidfd < 0 ||
+	    thread_pidfd < 0 || zombie_pidfd < 0 || reaped_pidfd < 0) {
 		tap(false, "leak: setup");
 		return 1;
 	}
@@ -477,6 +579,10 @@ int main(int argc, char **argv)
 		tap(enfile_hits == rounds / 10 + 1, "leak: ENFILE path taken %lu times (unprivileged, "
 		    "fs.file-max 0)", enfile_hits);
 
+	i = invisible_phase(rounds / 10 + 1, &inside_calls);
+	tap(i == 0, "leak: %lu calls from inside the child namespace about what it cannot see "
+	    "answered as expected%s", inside_calls, i < 0 ? " (could not run)" : "");
+
 	fds1 = count_open_fds();
 	tap(fds1 == fds0, "leak: open fds back at baseline (%d, %d)", fds0, fds1);
 	if (failslab)
@@ -500,5 +606,9 @@ int main(int argc, char **argv)
 	close(child_fd);
 	close(root_fd);
 	close(net_fd);
+	close(helper_pidfd);
+	close(thread_pidfd);
+	close(zombie_pidfd);
+	close(reaped_pidfd);
 	return tap_failed ? 1 : 0;
 }

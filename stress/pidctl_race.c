@@ -19,9 +19,18 @@
  * and whose number in the source namespace is the one asked for (the
  * pidfd's inode and fdinfo). A later user of the same number is a failure.
  * QUERY_PID must answer the number itself within one namespace, or ESRCH.
- * --self-test replaces pidctl() with a broken stand-in that looks the number
- * up again after the call (pidfd_open() a moment later): the check must
- * then report later users of numbers, and the run passes if it does.
+ *
+ * They also keep a few pidfds of children (taken by number, identified by
+ * their inode) and ask for their numbers with PIDCTL_PIDFD while the
+ * spawners reap them: the answer is the child's own number in the target
+ * (ENOENT in the child namespace for a root child), or ESRCH, and ESRCH
+ * only once its reaping may have begun: a call that began after the reap
+ * was recorded must be ESRCH, one that ended before it began must answer.
+ * --self-test replaces pidctl() with broken stand-ins: GET_PIDFD looks the
+ * number up again after the call (pidfd_open() a moment later), the pidfd
+ * query answers the number the child had when its pidfd was taken, reaped
+ * or not. The checks must then report later users of numbers and numbers
+ * of reaped children, and the run passes if both do.
  * Sets /proc/sys/kernel/pid_max for the run and restores it. Prints TAP.
  */
 #include "stress.h"
@@ -43,7 +52,8 @@ struct rec {
 	pid_t nr[NR_SPACES];	/* number in the root and in the child namespace */
 	int space;		/* where it was forked */
 	uint64_t seq_fork;
-	_Atomic uint64_t seq_reaped;
+	_Atomic uint64_t seq_reaping;	/* before waitpid() */
+	_Atomic uint64_t seq_reaped;	/* after it */
 };
 
 struct shared {
@@ -127,6 +137,9 @@ static void __attribute__((noreturn)) spawner(int space)
 			/* Reap the oldest: only then can its number be reused. */
 			unsigned int i = (head + INFLIGHT - n) % INFLIGHT;
 
+			if (ring[i].r)
+				atomic_store(&ring[i].r->seq_reaping,
+					     atomic_fetch_add(&sh->seq, 1));
 			waitpid(ring[i].pid, NULL, 0);
 			if (ring[i].r)
 				atomic_store(&ring[i].r->seq_reaped, atomic_fetch_add(&sh->seq, 1));
@@ -184,6 +197,17 @@ struct deferred {
 	uint64_t ino, s0, s1;
 	pid_t nr;
 	int space;
+	bool query;	/* a PIDCTL_PIDFD query: got is its answer in space */
+	long got;
+};
+
+/* A pidfd a checker keeps across calls, to ask about while it is reaped. */
+#define NR_HELD 8
+
+struct held {
+	int fd;
+	uint64_t ino;
+	pid_t nr[NR_SPACES];	/* its numbers when taken: the self-test's answers */
 };
 
 struct checker {
@@ -191,6 +215,9 @@ struct checker {
 	int index;
 	int root_fd, ns_fd;
 	unsigned long calls, pidfds, exited, unknown, verified, failures, queries;
+	unsigned long pidfd_queries, pidfd_numbers, pidfd_enoent, pidfd_esrch, pidfd_failures;
+	unsigned long pidfd_verified, pidfd_unknown;
+	struct held held[NR_HELD];
 	unsigned long errs[NR_SPACES];
 	struct deferred *deferred;
 	int nr_deferred;
@@ -252,6 +279,12 @@ static void verify(struct checker *c, const struct rec *r, int space, pid_t nr,
 		     (unsigned long long)reaped);
 }
 
+static void defer(struct checker *c, const struct deferred *d)
+{
+	if (c->nr_deferred < MAX_DEFERRED)
+		c->deferred[c->nr_deferred++] = *d;
+}
+
 static void check_pidfd(struct checker *c, int fd, int space, pid_t nr, int src, int tgt,
 			uint64_t s0, uint64_t s1)
 {
@@ -274,15 +307,44 @@ static void check_pidfd(struct checker *c, int fd, int space, pid_t nr, int src,
 	r = lookup(ino);
 	if (r) {
 		verify(c, r, space, nr, s0, s1);
-	} else if (c->nr_deferred < MAX_DEFERRED) {
+	} else {
 		/* A spawner may still be writing its record: look at the end. */
-		struct deferred *d = &c->deferred[c->nr_deferred++];
+		struct deferred d = { .ino = ino, .nr = nr, .space = space, .s0 = s0, .s1 = s1 };
 
-		d->ino = ino;
-		d->nr = nr;
-		d->space = space;
-		d->s0 = s0;
-		d->s1 = s1;
+		defer(c, &d);
+	}
+}
+
+/*
+ * The answer got, in space, to a PIDCTL_PIDFD query during [s0, s1] about
+ * the child of r: its own number there (ENOENT in the child namespace for
+ * a root child) while not reaped, ESRCH once its reaping may have begun.
+ */
+static void verify_query(struct checker *c, const struct rec *r, int space, long got,
+			 uint64_t s0, uint64_t s1)
+{
+	uint64_t reaping = atomic_load(&r->seq_reaping), reaped = atomic_load(&r->seq_reaped);
+	long want = r->nr[space] ? r->nr[space] : -ENOENT;
+
+	c->pidfd_verified++;
+	if (got == -ESRCH) {
+		if (!reaping || reaping > s1) {
+			c->pidfd_failures++;
+			fail(c, "PIDCTL_PIDFD during [%llu, %llu] of a child (%d) reaped only from "
+			     "%llu on: ESRCH", (unsigned long long)s0, (unsigned long long)s1,
+			     r->nr[r->space], (unsigned long long)reaping);
+		}
+		return;
+	}
+	if (got != want) {
+		c->pidfd_failures++;
+		fail(c, "PIDCTL_PIDFD of a child (%d) answers %ld in %s, expected %ld",
+		     r->nr[r->space], got, space ? "the child ns" : "root", want);
+	} else if (reaped && reaped < s0) {
+		c->pidfd_failures++;
+		fail(c, "PIDCTL_PIDFD during [%llu, %llu] of a child (%d) reaped at %llu "
+		     "answers %ld", (unsigned long long)s0, (unsigned long long)s1, r->nr[r->space],
+		     (unsigned long long)reaped, got);
 	}
 }
 
@@ -294,11 +356,86 @@ static void check_deferred(struct checker *c)
 		struct deferred *d = &c->deferred[i];
 		struct rec *r = lookup(d->ino);
 
-		if (r)
-			verify(c, r, d->space, d->nr, d->s0, d->s1);
-		else
+		if (!r && d->query)
+			c->pidfd_unknown++;
+		else if (!r)
 			c->unknown++; /* not a spawner's child: init, a checker... */
+		else if (d->query)
+			verify_query(c, r, d->space, d->got, d->s0, d->s1);
+		else
+			verify(c, r, d->space, d->nr, d->s0, d->s1);
 	}
+}
+
+/* A number in the range that is reused. */
+static pid_t random_nr(uint64_t *rs)
+{
+	return rnd_below(rs, 4) ? RESERVED_LOW + (pid_t)rnd_below(rs, pid_max - RESERVED_LOW)
+				: 1 + (pid_t)rnd_below(rs, pid_max - 1);
+}
+
+/* Take a pidfd by number into a held slot; the slot stays empty if none. */
+static void take_held(struct checker *c, struct held *h, uint64_t *rs)
+{
+	int space = rnd_below(rs, NR_SPACES);
+	pid_t nr = random_nr(rs);
+	struct pidfd_info info;
+	long fd;
+
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+	fd = sys_pidctl(PIDCMD_GET_PIDFD, nr, space == SPACE_ROOT ? -1 : c->ns_fd, -1, 0);
+	if (fd < 0)
+		return;
+	if (read_pidfd_info((int)fd, &info) || info.pid <= 0) {
+		close((int)fd);
+		return;
+	}
+	h->fd = (int)fd;
+	h->ino = pidfd_ino(h->fd);
+	h->nr[SPACE_ROOT] = info.nspid[0];
+	h->nr[SPACE_NS] = info.levels > 1 ? info.nspid[1] : 0;
+}
+
+/* One PIDCTL_PIDFD query about a held pidfd, checked now or at the end. */
+static void query_held(struct checker *c, uint64_t *rs)
+{
+	struct held *h = &c->held[rnd_below(rs, NR_HELD)];
+	struct deferred d = { .query = true };
+	int tgt;
+	long ret;
+	struct rec *r;
+
+	if (h->fd < 0 || rnd_below(rs, 16) == 0) {
+		take_held(c, h, rs);
+		return;
+	}
+	d.space = rnd_below(rs, NR_SPACES);
+	tgt = d.space == SPACE_NS ? c->ns_fd : rnd_below(rs, 2) ? -1 : c->root_fd;
+	d.s0 = atomic_fetch_add(&sh->seq, 1);
+	if (self_test) {
+		/* A broken query: the number it had, reaped or not. */
+		ret = h->nr[d.space] ? h->nr[d.space] : -ENOENT;
+	} else {
+		ret = sys_pidctl(PIDCMD_QUERY_PID, h->fd, -1, tgt, PIDCTL_PIDFD);
+		ret = ret < 0 ? -errno : ret;
+	}
+	d.s1 = atomic_fetch_add(&sh->seq, 1);
+	d.got = ret;
+	d.ino = h->ino;
+	c->pidfd_queries++;
+	if (ret > 0)
+		c->pidfd_numbers++;
+	else if (ret == -ENOENT)
+		c->pidfd_enoent++;
+	else if (ret == -ESRCH)
+		c->pidfd_esrch++;
+	r = lookup(d.ino);
+	if (r)
+		verify_query(c, r, d.space, d.got, d.s0, d.s1);
+	else
+		defer(c, &d);
 }
 
 static void *checker_main(void *arg)
@@ -306,18 +443,26 @@ static void *checker_main(void *arg)
 	struct checker *c = arg;
 	uint64_t rs = rnd_seed(seed, c->index);
 
+	int i;
+
+	for (i = 0; i < NR_HELD; i++)
+		c->held[i].fd = -1;
 	checker_tids[atomic_fetch_add(&nr_checker_tids, 1)] = gettid();
 	pthread_barrier_wait(&checkers_ready);
 	while (!atomic_load(&sh->stop)) {
-		int space = rnd_below(&rs, NR_SPACES);
-		pid_t nr = rnd_below(&rs, 4) ? RESERVED_LOW + (pid_t)rnd_below(&rs, pid_max - RESERVED_LOW)
-					     : 1 + (pid_t)rnd_below(&rs, pid_max - 1);
-		int src, tgt;
+		int space, src, tgt;
 		unsigned int flags = 0;
 		uint64_t s0, s1;
+		pid_t nr;
 		long ret;
 		int err;
 
+		if (rnd_below(&rs, 4) == 0) {
+			query_held(c, &rs);
+			continue;
+		}
+		space = rnd_below(&rs, NR_SPACES);
+		nr = random_nr(&rs);
 		if (space == SPACE_ROOT) {
 			src = rnd_below(&rs, 2) ? -1 : c->root_fd;
 			tgt = rnd_below(&rs, 2) ? -1 : c->root_fd;
@@ -335,8 +480,6 @@ static void *checker_main(void *arg)
 				     ret < 0 ? errname(err) : "");
 			continue;
 		}
-		if (rnd_below(&rs, 2))
-			flags |= PIDCTL_CLOEXEC;
 		if (rnd_below(&rs, 4) == 0)
 			flags |= PIDFD_NONBLOCK;
 		if (rnd_below(&rs, 8) == 0)
@@ -368,6 +511,9 @@ static void *checker_main(void *arg)
 			     errname(err));
 		}
 	}
+	for (i = 0; i < NR_HELD; i++)
+		if (c->held[i].fd >= 0)
+			close(c->held[i].fd);
 	return NULL;
 }
 
@@ -378,7 +524,8 @@ int main(int argc, char **argv)
 	char old_pid_max[32] = "", buf[32];
 	struct checker *cs;
 	unsigned long calls = 0, pidfds = 0, exited = 0, unknown = 0, failures = 0, queries = 0;
-	unsigned long verified = 0;
+	unsigned long verified = 0, pq = 0, pnum = 0, penoent = 0, pesrch = 0, pfail = 0;
+	unsigned long pverified = 0, punknown = 0;
 	unsigned long forks, distinct = 0;
 	double start;
 
@@ -488,6 +635,13 @@ int main(int argc, char **argv)
 		unknown += cs[i].unknown;
 		failures += cs[i].failures;
 		queries += cs[i].queries;
+		pq += cs[i].pidfd_queries;
+		pnum += cs[i].pidfd_numbers;
+		penoent += cs[i].pidfd_enoent;
+		pesrch += cs[i].pidfd_esrch;
+		pfail += cs[i].pidfd_failures;
+		pverified += cs[i].pidfd_verified;
+		punknown += cs[i].pidfd_unknown;
 	}
 	if (old_pid_max[0])
 		write_file("/proc/sys/kernel/pid_max", old_pid_max);
@@ -515,18 +669,27 @@ int main(int argc, char **argv)
 	     "%lu of other tasks), %lu QUERY_PID",
 	     now_s() - start, forks, atomic_load(&sh->forks[0]), atomic_load(&sh->forks[1]),
 	     distinct, atomic_load(&sh->fork_failures), calls, pidfds, exited, unknown, queries);
+	diag("%lu PIDCTL_PIDFD queries about held pidfds: %lu numbers, %lu ENOENT, %lu ESRCH; "
+	     "%lu about recorded children checked, %lu about other tasks", pq, pnum, penoent,
+	     pesrch, pverified, punknown);
 	if (atomic_load(&sh->full))
 		diag("record table full: %lu children not recorded", atomic_load(&sh->full));
 
 	if (self_test) {
 		/* Only the race check's teeth are tested here. */
-		tap(failures > 0, "race self-test: %lu pidfds of later users of a number caught "
-		    "(of %lu)", failures, pidfds);
+		tap(failures - pfail > 0, "race self-test: %lu pidfds of later users of a number "
+		    "caught (of %lu)", failures - pfail, pidfds);
+		tap(pfail > 0, "race self-test: %lu numbers of reaped children caught (of %lu "
+		    "PIDCTL_PIDFD queries)", pfail, pq);
 		return tap_failed ? 1 : 0;
 	}
 	tap(failures == 0 && verified > 0,
 	    "race: %lu pidfds each name a process that had the number during the call "
 	    "(seed %llu)", pidfds, (unsigned long long)seed);
+	tap(pfail == 0 && pnum > 0 && pesrch > 0 && pverified > punknown,
+	    "race: %lu PIDCTL_PIDFD queries while the children were reaped: each the child's "
+	    "own number (%lu), ENOENT (%lu) or, once its reaping began, ESRCH (%lu)", pq, pnum,
+	    penoent, pesrch);
 	tap(distinct > 0 && forks > distinct,
 	    "race: numbers were reused (%lu forks, %lu numbers)", forks, distinct);
 	tap(verified > unknown, "race: most pidfds named recorded children (%lu of %lu)",
