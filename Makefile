@@ -64,7 +64,9 @@ headers-arm64: kernel-arm64
 selftests: headers
 	@mk/selftests
 
-lib: setup
+# The library needs only libpidctl/DEPENDS, not the kernel's toolchain.
+lib:
+	@mk/setup --lib
 	@if [ -f libpidctl/Makefile ]; then $(MAKE) -s -C libpidctl; fi
 
 demo: kernel headers lib

@@ -7,8 +7,8 @@
  *  - a loop harness: every method of a group is warmed up, given a batch
  *    size that makes one batch last about opts.batch_us, and then timed in
  *    opts.reps rounds; each round times one batch of every method of the
- *    group, starting with a different method each round, so that the
- *    methods compared see the same machine at the same time.
+ *    group, so that the methods compared see the same machine at the same
+ *    time, in an order shuffled anew each round (see bench_order).
  *
  * Time is counted in TSC cycles: the VM's kernel has only a jiffies clock
  * (4 ms steps), while under QEMU TCG the guest's rdtsc reads the host's
@@ -165,16 +165,29 @@ static void bench_chain_stop(struct bench_chain *c)
 
 typedef long (*bench_fn)(void *arg);
 
+/*
+ * The order of the series in a round. A batch leaves work behind that the
+ * next batch pays for (RCU callbacks freeing the files, dentries and pidfs
+ * inodes of closed pidfds; slab state), and under TCG the code that ran just
+ * before changes what a call costs. With a fixed cyclic order, as in
+ * BENCH_ROTATE (each round starts one series later), every series always
+ * follows the same one, and two series compared carry different
+ * neighbours' costs in every round. BENCH_SHUFFLE gives every series every
+ * predecessor equally often. The other two are kept to measure that effect.
+ */
+enum bench_order { BENCH_SHUFFLE, BENCH_ROTATE, BENCH_REVERSE };
+
 struct bench_opts {
 	int reps;          /* timed rounds */
 	long batch_us;     /* length of one timed batch */
 	long warmup_us;    /* untimed running of each method first */
 	const char *only;  /* run only the group of this name (NULL: all) */
-	int reverse;       /* time the series of a round in reverse order */
+	enum bench_order order; /* of the series in a round */
 	double cycles_per_ns; /* for sizing batches and warm-up only */
 };
 
 #define BENCH_MAX_REPS 1001
+#define BENCH_MAX_SERIES 64
 
 struct bench_series {
 	const char *group;
@@ -282,14 +295,49 @@ static void bench_print(const struct bench_series *s, int reps)
 	fflush(stdout);
 }
 
+/* xorshift64: a fixed sequence, so that every boot shuffles alike. */
+static unsigned long long bench_random(void)
+{
+	static unsigned long long state = 0x9e3779b97f4a7c15ULL;
+
+	state ^= state << 13;
+	state ^= state >> 7;
+	state ^= state << 17;
+	return state;
+}
+
+/* The order of the n series in round r, into idx. */
+static void bench_round_order(int *idx, int n, int r, enum bench_order order)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		int k = (r + i) % n;
+
+		idx[i] = order == BENCH_REVERSE ? n - 1 - k : k;
+	}
+	if (order != BENCH_SHUFFLE)
+		return;
+	for (i = n - 1; i > 0; i--) { /* Fisher-Yates */
+		int j = (int)(bench_random() % (unsigned long long)(i + 1));
+		int t = idx[i];
+
+		idx[i] = idx[j];
+		idx[j] = t;
+	}
+}
+
 /* Measures the n series of one group side by side and prints them. */
 static void bench_group(struct bench_series *s, int n, const struct bench_opts *o)
 {
 	long long target = (long long)(o->batch_us * 1000.0 * o->cycles_per_ns);
+	int idx[BENCH_MAX_SERIES];
 	int i, r;
 
 	if (o->only && strcmp(o->only, s[0].group))
 		return;
+	if (n > BENCH_MAX_SERIES)
+		bench_die("group %s: %d series, at most %d", s[0].group, n, BENCH_MAX_SERIES);
 	fprintf(stderr, "bench: %s, %d series\n", s[0].group, n);
 	for (i = 0; i < n; i++) {
 		long long warm_end;
@@ -308,9 +356,9 @@ static void bench_group(struct bench_series *s, int n, const struct bench_opts *
 			bench_die("calloc");
 	}
 	for (r = 0; r < o->reps; r++) {
+		bench_round_order(idx, n, r, o->order);
 		for (i = 0; i < n; i++) {
-			int k = (r + i) % n;
-			struct bench_series *t = &s[o->reverse ? n - 1 - k : k];
+			struct bench_series *t = &s[idx[i]];
 
 			t->cyc[r] = (double)bench_time_batch(t, t->batch) / (double)t->batch;
 		}
@@ -324,10 +372,24 @@ static void bench_group(struct bench_series *s, int n, const struct bench_opts *
 }
 
 /*
- * -r REPS -b BATCH_US -w WARMUP_US -g GROUP, -R for the reverse order of
- * the series in each round (to see whether order matters); -c only prints TSC cycles per
- * ns (measured over a second) and exits, which bench/run runs on the host.
+ * -r REPS -b BATCH_US -w WARMUP_US -g GROUP, -o shuffle|rotate|reverse for
+ * the order of the series in a round (shuffle; the others to see what a
+ * fixed order does); -c only prints TSC cycles per ns (measured over a
+ * second) and exits, which bench/run runs on the host.
  */
+static enum bench_order bench_order_of(const char *name)
+{
+	if (!strcmp(name, "shuffle"))
+		return BENCH_SHUFFLE;
+	if (!strcmp(name, "rotate"))
+		return BENCH_ROTATE;
+	if (!strcmp(name, "reverse"))
+		return BENCH_REVERSE;
+	errno = EINVAL;
+	bench_die("unknown order %s (shuffle, rotate or reverse)", name);
+	return BENCH_SHUFFLE;
+}
+
 static void bench_parse_opts(int argc, char **argv, struct bench_opts *o)
 {
 	int opt;
@@ -336,19 +398,19 @@ static void bench_parse_opts(int argc, char **argv, struct bench_opts *o)
 	o->batch_us = 2000;
 	o->warmup_us = 20000;
 	o->only = NULL;
-	o->reverse = 0;
-	while ((opt = getopt(argc, argv, "r:b:w:g:Rc")) != -1) {
+	o->order = BENCH_SHUFFLE;
+	while ((opt = getopt(argc, argv, "r:b:w:g:o:c")) != -1) {
 		switch (opt) {
 		case 'r': o->reps = atoi(optarg); break;
 		case 'b': o->batch_us = atol(optarg); break;
 		case 'w': o->warmup_us = atol(optarg); break;
 		case 'g': o->only = optarg; break;
-		case 'R': o->reverse = 1; break;
+		case 'o': o->order = bench_order_of(optarg); break;
 		case 'c':
 			printf("%.6f\n", bench_cycles_per_ns(1000));
 			exit(0);
 		default:
-			fprintf(stderr, "usage: %s [-r REPS] [-b BATCH_US] [-w WARMUP_US] [-g GROUP] [-R] | -c\n",
+			fprintf(stderr, "usage: %s [-r N] [-b US] [-w US] [-g GROUP] [-o ORDER] | -c\n",
 				argv[0]);
 			exit(2);
 		}
@@ -366,6 +428,7 @@ static void bench_print_env(const char *program, const struct bench_opts *o)
 	FILE *f = fopen("/proc/cpuinfo", "r");
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	char release[128] = "?";
+	static const char *const orders[] = { "shuffle", "rotate", "reverse" };
 	int fd;
 
 	while (f && fgets(line, sizeof(line), f)) {
@@ -390,9 +453,10 @@ static void bench_print_env(const char *program, const struct bench_opts *o)
 		close(fd);
 	}
 	printf("@env {\"program\":\"%s\",\"kernel\":\"%s\",\"guest_cpu\":\"%s\",\"guest_cpus\":%ld,"
-	       "\"reps\":%d,\"batch_us\":%ld,\"warmup_us\":%ld,\"guest_cycles_per_ns\":%.4f}\n",
+	       "\"reps\":%d,\"batch_us\":%ld,\"warmup_us\":%ld,\"order\":\"%s\","
+	       "\"guest_cycles_per_ns\":%.4f}\n",
 	       program, release, model, ncpu, o->reps, o->batch_us, o->warmup_us,
-	       o->cycles_per_ns);
+	       orders[o->order], o->cycles_per_ns);
 	fflush(stdout);
 }
 

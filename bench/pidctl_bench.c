@@ -13,7 +13,14 @@
  *              its number in its own namespace:
  *              pidctl(PIDCMD_GET_PIDFD) | NS_GET_PID_FROM_PIDNS + pidfd_open |
  *              the same plus the re-check that makes it race-free |
- *              pidfd_open of its number in the caller's namespace (baseline)
+ *              pidfd_open of its number in the caller's namespace (baseline) |
+ *              pidctl(PIDCMD_GET_PIDFD) of that number, source -1
+ *   from_pidfd the pid of the process a pidfd refers to, in the namespace
+ *              at depth x (the process's own):
+ *              pidctl(PIDCMD_QUERY_PID, PIDCTL_PIDFD) | "Pid:" of
+ *              /proc/self/fdinfo/N (glibc's pidfd_getpid()) +
+ *              NS_GET_PID_IN_PIDNS | pidctl(PIDCMD_QUERY_PID) of its number
+ *              from the caller's namespace (-1), and from an nsfs fd of it
  *
  * Every method gets nsfs fds, never -1, as a program handed two namespaces
  * would. Output: @bench lines (see bench.h), read by bench/run.
@@ -42,7 +49,8 @@ struct args {
 	int source;       /* nsfs fd */
 	int target;       /* nsfs fd */
 	int level;        /* depth of target, for /proc */
-	char path[64];    /* /proc/PID/status */
+	int pidfd;        /* of the process, for from_pidfd */
+	char path[64];    /* /proc/PID/status or /proc/self/fdinfo/N */
 };
 
 static inline long sys_pidctl(unsigned int cmd, pid_t pid, int source, int target,
@@ -194,7 +202,7 @@ static long pidfd_pidctl(void *p)
 {
 	struct args *a = p;
 
-	return closed(sys_pidctl(PIDCMD_GET_PIDFD, a->pid, a->source, -1, PIDCTL_CLOEXEC));
+	return closed(sys_pidctl(PIDCMD_GET_PIDFD, a->pid, a->source, -1, 0));
 }
 
 static long pidfd_nsfs_open(void *p)
@@ -236,6 +244,68 @@ static long pidfd_open_alone(void *p)
 	return closed(sys_pidfd_open(a->pid, 0));
 }
 
+/* ---- from_pidfd ---------------------------------------------------------- */
+
+static long from_pidfd_pidctl(void *p)
+{
+	struct args *a = p;
+
+	return sys_pidctl(PIDCMD_QUERY_PID, a->pidfd, -1, a->target, PIDCTL_PIDFD);
+}
+
+/*
+ * The pid a pidfd refers to, as glibc's pidfd_getpid() (2.39; Debian 12
+ * has 2.36) finds it on 6.12: the "Pid:" line of /proc/self/fdinfo/N, in
+ * the namespace of the /proc mount, here the caller's. 0 means the process
+ * has no number there, -1 that it has been reaped. The path is made once,
+ * outside the timed call: a favour to this method.
+ */
+static long pidfd_getpid_fdinfo(const char *path)
+{
+	char buf[4096];
+	char *s, *end;
+	ssize_t n;
+	long nr;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = 0;
+	s = strstr(buf, "\nPid:");
+	if (!s)
+		return -EBADF; /* not a pidfd */
+	nr = strtol(s + 5, &end, 10);
+	if (end == s + 5)
+		return -EIO;
+	if (nr == 0)
+		return -EREMOTE;
+	return nr < 0 ? -ESRCH : nr;
+}
+
+/* 6.12 without pidctl(): fdinfo into the caller's namespace, then an ioctl. */
+static long from_pidfd_fdinfo(void *p)
+{
+	struct args *a = p;
+	long ours = pidfd_getpid_fdinfo(a->path);
+
+	if (ours < 0)
+		return ours;
+	return sys_ioctl(a->target, NS_GET_PID_IN_PIDNS, (unsigned long)ours);
+}
+
+/* The same question by number: the pid as the caller's namespace has it. */
+static long from_pidfd_number(void *p)
+{
+	struct args *a = p;
+
+	return sys_pidctl(PIDCMD_QUERY_PID, a->pid, -1, a->target, 0);
+}
+
 /* ---- anatomy: what the calls above are made of ------------------------- */
 
 static long null_syscall(void *p)
@@ -273,12 +343,20 @@ static long query_pidns_self(void *p)
 	return sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0);
 }
 
+/* QUERY_PID of a pidfd into the caller's namespace: no nsfs fd at all. */
+static long query_pid_pidfd_self(void *p)
+{
+	struct args *a = p;
+
+	return sys_pidctl(PIDCMD_QUERY_PID, a->pidfd, -1, -1, PIDCTL_PIDFD);
+}
+
 /* GET_PIDFD without namespace fds: the pid as the caller numbers it. */
 static long get_pidfd_self(void *p)
 {
 	struct args *a = p;
 
-	return closed(sys_pidctl(PIDCMD_GET_PIDFD, a->pid, -1, -1, PIDCTL_CLOEXEC));
+	return closed(sys_pidctl(PIDCMD_GET_PIDFD, a->pid, -1, -1, 0));
 }
 
 static long nsfs_from(void *p)
@@ -302,9 +380,10 @@ int main(int argc, char **argv)
 	static struct args translate_args[NDEPTHS], proc_args[NDEPTHS];
 	static struct args relation_args[NDISTANCES];
 	static struct args pidfd_args[NDEPTHS], alone_args[NDEPTHS];
+	static struct args from_pidfd_args[NDEPTHS], from_number_args[NDEPTHS];
 	static struct args deep;
 	struct bench_series translate[3 * NDEPTHS], relation[2 * NDISTANCES];
-	struct bench_series pidfd[4 * NDEPTHS], anatomy[11];
+	struct bench_series pidfd[5 * NDEPTHS], from_pidfd[4 * NDEPTHS], anatomy[14];
 	struct bench_opts opts;
 	int i, n;
 
@@ -353,15 +432,40 @@ int main(int argc, char **argv)
 		*p = (struct args){ .pid = 1, .source = chain.nsfd[d] };
 		*al = (struct args){ .pid = chain.host[d] };
 		pidfd[n++] = bench_series_of("pidfd", "pidctl", d, pidfd_pidctl, p, 0);
+		pidfd[n++] = bench_series_of("pidfd", "pidctl_self", d, get_pidfd_self, al, 0);
 		pidfd[n++] = bench_series_of("pidfd", "nsfs_open", d, pidfd_nsfs_open, p, 0);
 		pidfd[n++] = bench_series_of("pidfd", "nsfs_checked", d, pidfd_nsfs_checked, p, 0);
 		pidfd[n++] = bench_series_of("pidfd", "open_alone", d, pidfd_open_alone, al, 0);
 	}
 	bench_group(pidfd, n, &opts);
 
+	for (i = 0, n = 0; i < NDEPTHS; i++) {
+		int d = depths[i];
+		struct args *f = &from_pidfd_args[i], *nr = &from_number_args[i];
+
+		*f = (struct args){ .pid = chain.host[d], .source = -1, .target = chain.nsfd[d],
+				    .pidfd = (int)sys_pidfd_open(chain.host[d], 0) };
+		if (f->pidfd < 0) {
+			errno = -f->pidfd;
+			bench_die("pidfd_open(%d)", (int)chain.host[d]);
+		}
+		snprintf(f->path, sizeof(f->path), "/proc/self/fdinfo/%d", f->pidfd);
+		*nr = translate_args[i]; /* source: the caller's namespace's nsfs fd */
+		from_pidfd[n++] = bench_series_of("from_pidfd", "pidctl", d, from_pidfd_pidctl, f,
+						  1);
+		from_pidfd[n++] = bench_series_of("from_pidfd", "fdinfo", d, from_pidfd_fdinfo, f,
+						  1);
+		from_pidfd[n++] = bench_series_of("from_pidfd", "number", d, from_pidfd_number, f,
+						  1);
+		from_pidfd[n++] = bench_series_of("from_pidfd", "number_fds", d, translate_pidctl,
+						  nr, 1);
+	}
+	bench_group(from_pidfd, n, &opts);
+
 	/* The parts, for the process and namespace at depth 32. */
 	deep = (struct args){ .pid = chain.host[BENCH_MAX_DEPTH], .source = chain.nsfd[0],
-			      .target = chain.nsfd[BENCH_MAX_DEPTH] };
+			      .target = chain.nsfd[BENCH_MAX_DEPTH],
+			      .pidfd = from_pidfd_args[NDEPTHS - 1].pidfd };
 	n = 0;
 	anatomy[n++] = bench_series_of("anatomy", "null_syscall", 32, null_syscall, &deep, 0);
 	anatomy[n++] = bench_series_of("anatomy", "pidctl_einval", 32, pidctl_einval, &deep,
@@ -370,9 +474,15 @@ int main(int argc, char **argv)
 				       CLONE_NEWPID);
 	anatomy[n++] = bench_series_of("anatomy", "query_pidns_self", 32, query_pidns_self,
 				       &deep, PIDNS_EQUAL);
+	anatomy[n++] = bench_series_of("anatomy", "query_pidns_fds", 32, relation_pidctl, &deep,
+				       PIDNS_SOURCE_IS_ANCESTOR);
 	anatomy[n++] = bench_series_of("anatomy", "query_pid_self", 32, query_pid_self, &deep,
 				       chain.host[BENCH_MAX_DEPTH]);
 	anatomy[n++] = bench_series_of("anatomy", "query_pid_fds", 32, translate_pidctl, &deep, 1);
+	anatomy[n++] = bench_series_of("anatomy", "query_pid_pidfd_self", 32, query_pid_pidfd_self,
+				       &deep, chain.host[BENCH_MAX_DEPTH]);
+	anatomy[n++] = bench_series_of("anatomy", "query_pid_pidfd", 32, from_pidfd_pidctl, &deep,
+				       1);
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_from", 32, nsfs_from, &deep,
 				       chain.host[BENCH_MAX_DEPTH]);
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_in", 32, nsfs_in, &deep, 1);
@@ -382,6 +492,8 @@ int main(int argc, char **argv)
 				       0);
 	bench_group(anatomy, n, &opts);
 
+	for (i = 0; i < NDEPTHS; i++)
+		close(from_pidfd_args[i].pidfd);
 	bench_chain_stop(&chain);
 	printf("@done pidctl_bench\n");
 	return 0;

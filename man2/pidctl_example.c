@@ -101,6 +101,14 @@ main(void)
     fdflags = fcntl(pidfd, F_GETFD);
     if (fdflags == -1 || !(fdflags & FD_CLOEXEC))
         errx(EXIT_FAILURE, "the pidfd is not close-on-exec");
+
+    /* The pidfd names the process: no number to be reused. */
+    expect(pidctl(PIDCMD_QUERY_PID, pidfd, -1, nsfd, PIDCTL_PIDFD), 1,
+           "PIDCTL_PIDFD");
+    expect(pidctl(PIDCMD_QUERY_PID, pidfd, -1, -1, PIDCTL_PIDFD), child,
+           "PIDCTL_PIDFD");
+    printf("pidfd %d is pid 1 there, pid %d here\n", pidfd, child);
+
     if (pidfd_send_signal(pidfd, SIGKILL, NULL, 0) == -1)
         err(EXIT_FAILURE, "pidfd_send_signal");
     if (waitid(P_PIDFD, pidfd, &info, WEXITED) == -1)
@@ -109,6 +117,9 @@ main(void)
         errx(EXIT_FAILURE, "waitid: not the child, or not killed");
     printf("pidfd %d for pid 1 there killed child %d\n", pidfd,
            child);
+
+    expect_error(pidctl(PIDCMD_QUERY_PID, pidfd, -1, -1, PIDCTL_PIDFD),
+                 ESRCH, "the pidfd after the reaping");
 
     /* The namespace outlives its processes while nsfd is open. */
     expect_error(pidctl(PIDCMD_QUERY_PID, 1, nsfd, -1, 0), ESRCH,

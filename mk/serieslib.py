@@ -199,13 +199,6 @@ def inputs_digest(commits, identity):
     return h.hexdigest()
 
 
-def counts_digest(results):
-    """A digest of the test counts the cover letter quotes (tally's
-    results.json); apart from inputs_digest(), as they change while make
-    check runs suites at once."""
-    return hashlib.sha256(json.dumps(results, sort_keys=True).encode()).hexdigest()
-
-
 def load_state():
     if not os.path.exists(STATE):
         return None

@@ -14,22 +14,28 @@ namespace pidctl::detail {
 
 namespace {
 
-// The only mutable global state of the library: which backend answers.
-// -1 until the first call decides.
+// The library's mutable global state: which backend answers (-1 until the
+// first call decides), and what the last native probe found (-1: none yet).
 std::atomic<int> chosen_backend{-1};
+std::atomic<int> native_state{-1};
 
 // pidctl() answers PIDNS_EQUAL for the caller's namespace with itself.
-// Unpatched kernels say ENOSYS, or EINVAL where the number is setxattrat().
+// Unpatched kernels say ENOSYS, or EINVAL where the number is setxattrat()
+// (sys_pidctl()'s sixth argument 0 makes that harmless). A seccomp filter
+// installed later can take the call away: explicit probes look again.
 bool native_probe() noexcept {
-    return sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0) == PIDNS_EQUAL;
+    const bool present = sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0) == PIDNS_EQUAL;
+    native_state.store(present ? 1 : 0, std::memory_order_release);
+    if (!present)
+        native_active.store(false, std::memory_order_relaxed);
+    return present;
 }
 
-// The kernel does not change under a running process: probe once. Calls
-// through an absent native backend must never reach whatever else the
-// system call number means there.
+// The last probe's answer; probes once. Calls through an absent native
+// backend must never reach whatever else the system call number means there.
 bool native_works() noexcept {
-    static const bool present = native_probe();
-    return present;
+    int state = native_state.load(std::memory_order_acquire);
+    return state >= 0 ? state == 1 : native_probe();
 }
 
 bool nsfs_works() noexcept {
@@ -49,12 +55,22 @@ bool procfs_works() noexcept {
     }
 }
 
-backend first_working() noexcept {
-    if (native_works())
+// The first backend that works: native, nsfs, procfs. `fresh` probes
+// native again instead of trusting the last probe.
+backend first_working(bool fresh) noexcept {
+    if (fresh ? native_probe() : native_works())
         return backend::native;
     if (nsfs_works())
         return backend::nsfs;
     return backend::procfs; // calls fail with ENOSYS if even this does not work
+}
+
+// Stores the choice, and whether calls may go straight to the kernel.
+void choose(backend b) noexcept {
+    native_active.store(false, std::memory_order_relaxed);
+    chosen_backend.store(static_cast<int>(b), std::memory_order_release);
+    if (b == backend::native && native_works())
+        native_active.store(true, std::memory_order_relaxed);
 }
 
 // PIDCTL_BACKEND forces a backend without probing it, so that tests and
@@ -64,21 +80,23 @@ backend initial_choice() noexcept {
     std::optional<backend> forced = env ? parse_backend(env) : std::nullopt;
     if (forced && *forced != backend::automatic)
         return *forced;
-    return first_working();
+    return first_working(false);
 }
 
 } // namespace
 
+std::atomic<bool> native_active{false};
+
 bool probe(backend b) noexcept {
     switch (b) {
     case backend::native:
-        return native_works();
+        return native_probe();
     case backend::nsfs:
         return nsfs_works();
     case backend::procfs:
         return procfs_works();
     case backend::automatic:
-        return native_works() || nsfs_works() || procfs_works();
+        return native_probe() || nsfs_works() || procfs_works();
     }
     return false;
 }
@@ -97,7 +115,7 @@ long call(backend b, unsigned cmd, pid_t pid, int source, int target, unsigned f
     return -EINVAL;
 }
 
-long call(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept {
+long call_active(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept {
     return call(active_backend(), cmd, pid, source, target, flags);
 }
 
@@ -132,20 +150,23 @@ backend active_backend() noexcept {
         return static_cast<backend>(b);
     // Threads racing here probe alike; the first store wins.
     int expected = -1;
-    detail::chosen_backend.compare_exchange_strong(
-        expected, static_cast<int>(detail::initial_choice()), std::memory_order_acq_rel);
+    backend choice = detail::initial_choice();
+    if (detail::chosen_backend.compare_exchange_strong(expected, static_cast<int>(choice),
+                                                       std::memory_order_acq_rel) &&
+        choice == backend::native && detail::native_works())
+        detail::native_active.store(true, std::memory_order_relaxed);
     return static_cast<backend>(detail::chosen_backend.load(std::memory_order_acquire));
 }
 
 void select_backend(backend b, std::error_code& ec) noexcept {
     ec.clear();
     if (b == backend::automatic)
-        b = detail::first_working();
+        b = detail::first_working(true); // probe again, as documented
     else if (!detail::probe(b)) {
         ec.assign(ENOSYS, std::generic_category());
         return;
     }
-    detail::chosen_backend.store(static_cast<int>(b), std::memory_order_release);
+    detail::choose(b);
 }
 
 void select_backend(backend b) {

@@ -6,13 +6,16 @@
 // backends add two errors the system call never gives:
 //   -EOPNOTSUPP  the answer exists, but the stock kernel does not reveal it
 //   -ENOSYS      the backend does not work on the running kernel
+// QUERY_PID with PIDCTL_PIDFD works on every backend: `pid` is a pidfd.
 #ifndef PIDCTL_SRC_BACKEND_IMPL_HPP
 #define PIDCTL_SRC_BACKEND_IMPL_HPP
 
 #include <pidctl/backend.hpp>
 
 #include "ns.hpp"
+#include "sys.hpp"
 
+#include <atomic>
 #include <sys/types.h>
 
 namespace pidctl::detail {
@@ -20,13 +23,28 @@ namespace pidctl::detail {
 // pidctl() through backend `b` (automatic: the active backend).
 long call(backend b, unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept;
 
-// pidctl() through the active backend.
-long call(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept;
+// True while the active backend is native and the last probe found
+// pidctl(): then a call is the system call and nothing else.
+extern std::atomic<bool> native_active;
 
-// EINVAL for arguments `cmd` does not take, before any fd is looked at.
-long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept;
+// pidctl() through the active backend, when it is not known to be native.
+long call_active(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept;
 
-// Whether `b` works here (automatic: whether any does).
+// pidctl() through the active backend. Inline: with the native backend the
+// library adds no call of its own to the system call (issue 16: each
+// out-of-line call costs a translation-block lookup under TCG, 15-25% of a
+// pidctl() before this).
+inline long call(unsigned cmd, pid_t pid, int source, int target, unsigned flags) noexcept {
+    if (native_active.load(std::memory_order_relaxed)) [[likely]]
+        return sys_pidctl(cmd, pid, source, target, flags);
+    return call_active(cmd, pid, source, target, flags);
+}
+
+// EINVAL for arguments `cmd` does not take, before any fd is looked at
+// (PIDCTL_PIDFD takes only source -1).
+long check_args(unsigned cmd, pid_t pid, int source, unsigned flags) noexcept;
+
+// Whether `b` works here (automatic: whether any does); probes afresh.
 bool probe(backend b) noexcept;
 
 // A stock-kernel backend: what differs between nsfs and procfs.

@@ -4,8 +4,10 @@
 // pidfd for a pid named in another namespace.
 #include "backend_impl.hpp"
 
+#include "proc.hpp"
 #include "sys.hpp"
 
+#include <atomic>
 #include <new>
 
 namespace pidctl::detail {
@@ -25,30 +27,57 @@ long relation_from_chains(const ns_arg& source, const ns_position& source_pos, c
     return PIDNS_UNRELATED;
 }
 
-long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
-                 const ns_arg& active) {
-    if (source.id() == target.id())
-        return PIDNS_EQUAL;
-    ns_position source_pos, target_pos;
-    long ret = locate(source.fd(), active.id(), source_pos);
-    if (ret < 0)
-        return ret;
-    ret = locate(target.fd(), active.id(), target_pos);
-    if (ret < 0)
-        return ret;
-    if (source_pos.in_view && target_pos.in_view)
-        return relation_from_chains(source, source_pos, target, target_pos);
-    if (!source_pos.in_view && !target_pos.in_view)
-        return -EOPNOTSUPP; // two namespaces the kernel shows no parents of
-    // One is in the caller's subtree, the other outside it: the outside one
-    // is its ancestor exactly when it is an ancestor of the caller's
-    // namespace, and unrelated otherwise.
-    long ancestor = e.is_caller_ancestor(source_pos.in_view ? target : source);
+// Where a namespace argument lies for pidctl()'s visibility rule.
+enum class reach { in_view, ancestor, beside };
+
+long reach_of(const emulation& e, const ns_arg& ns, const ns_position& pos, reach& out) {
+    if (pos.in_view) {
+        out = reach::in_view;
+        return 0;
+    }
+    long ancestor = e.is_caller_ancestor(ns);
     if (ancestor < 0)
         return ancestor;
-    if (!ancestor)
-        return PIDNS_UNRELATED;
-    return source_pos.in_view ? PIDNS_TARGET_IS_ANCESTOR : PIDNS_SOURCE_IS_ANCESTOR;
+    out = ancestor ? reach::ancestor : reach::beside;
+    return 0;
+}
+
+// QUERY_PIDNS: EPERM for a namespace beside the caller's line (neither
+// its own, an ancestor nor a descendant), as NS_GET_PARENT refuses to
+// look there; then the relation from the parent chains.
+long query_pidns(const emulation& e, const ns_arg& source, const ns_arg& target,
+                 const ns_arg& active) {
+    ns_parents parents(active.id()); // the second walk reuses the first's links
+    ns_position source_pos, target_pos;
+    long ret = parents.locate(source, source_pos);
+    if (ret < 0)
+        return ret;
+    ret = parents.locate(target, target_pos);
+    if (ret < 0)
+        return ret;
+    reach source_reach = reach::in_view, target_reach = reach::in_view;
+    long source_ret = reach_of(e, source, source_pos, source_reach);
+    long target_ret = reach_of(e, target, target_pos, target_reach);
+    // One known to be beside settles it, even if the other is unknown.
+    if ((source_ret == 0 && source_reach == reach::beside) ||
+        (target_ret == 0 && target_reach == reach::beside))
+        return -EPERM;
+    if (source_ret < 0)
+        return source_ret;
+    if (target_ret < 0)
+        return target_ret;
+    if (source.id() == target.id())
+        return PIDNS_EQUAL;
+    if (source_pos.in_view && target_pos.in_view)
+        return relation_from_chains(source, source_pos, target, target_pos);
+    // Each is in view or a strict ancestor of the caller's namespace.
+    if (source_pos.in_view)
+        return PIDNS_TARGET_IS_ANCESTOR;
+    if (target_pos.in_view)
+        return PIDNS_SOURCE_IS_ANCESTOR;
+    // Two different ancestors: one is above the other, but stock kernels
+    // show no parent of either and no depth to compare.
+    return -EOPNOTSUPP;
 }
 
 // Whether the process behind `pidfd` has not been reaped yet. EPERM means
@@ -82,15 +111,17 @@ long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg
     const bool target_is_caller = target.id() == active.id();
     long last = -ESRCH;
     for (int attempt = 0; attempt < max_attempts; ++attempt) {
-        // Contract order: not in source, then not in target, then not ours.
-        if (!target_is_caller) {
-            long in_target = e.query_pid(pid, source, target, active);
-            if (in_target < 0)
-                return in_target;
-        }
+        // Contract order: not in source or not visible, then not in target.
         long ours = e.query_pid(pid, source, active, active);
         if (ours < 0)
             return ours;
+        if (!target_is_caller) {
+            long in_target = e.query_pid(pid, source, target, active);
+            if (in_target == -ESRCH)
+                continue; // reaped since: look again
+            if (in_target < 0)
+                return in_target;
+        }
 
         unique_fd fd;
         long ret = open_pidfd(static_cast<pid_t>(ours), open_flags, fd);
@@ -115,16 +146,64 @@ long get_pidfd(const emulation& e, pid_t pid, const ns_arg& source, const ns_arg
     return last;
 }
 
+// Whether PIDFD_GET_INFO (Linux 6.13+) may work here; cleared by the first
+// ENOTTY, so older kernels pay for one failed ioctl only.
+std::atomic<bool> pidfd_get_info_works{true};
+
+// The number of a pidfd's task (a PIDFD_THREAD pidfd's thread) in the
+// caller's namespace, as pidctl(PIDCTL_PIDFD) answers it: ESRCH once
+// reaped (zombies still count), EREMOTE if it has none. `pidfd` is a pidfd.
+long pidfd_in_caller(int pidfd) {
+    if (pidfd_get_info_works.load(std::memory_order_relaxed)) {
+        long ret = sys_pidfd_get_info_pid(pidfd);
+        if (ret > 0)
+            return ret;
+        if (ret == -ENOTTY)
+            pidfd_get_info_works.store(false, std::memory_order_relaxed);
+        // ESRCH covers "reaped" and "not visible" alike: ask fdinfo.
+    }
+    pid_t ours = 0;
+    long ret = pidfd_number_in_caller(pidfd, ours);
+    if (ret == 0)
+        return ours > 0 ? ours : -EREMOTE;
+    if (ret != -ENOENT && ret != -ENOSYS)
+        return ret;
+    // No /proc (or no NSpid in it): what pidfd_send_signal() tells.
+    // EINVAL is its answer for a task outside the caller's view.
+    long sent = sys_pidfd_send_signal(pidfd, 0);
+    if (sent == -ESRCH)
+        return -ESRCH;
+    if (sent == -EINVAL)
+        return -EREMOTE;
+    return -EOPNOTSUPP; // alive and ours, but nothing here says its number
+}
+
+// QUERY_PID with PIDCTL_PIDFD: the caller's number of the pidfd's task,
+// then the target's. A pidfd that is still not reaped afterwards held our
+// number throughout, so the translation was about its task.
+long query_pidfd(const emulation& e, int pidfd, const ns_arg& target, const ns_arg& active) {
+    long ours = pidfd_in_caller(pidfd);
+    if (ours < 0 || target.id() == active.id())
+        return ours;
+    long theirs = e.query_pid(static_cast<pid_t>(ours), active, target, active);
+    if (sys_pidfd_send_signal(pidfd, 0) == -ESRCH)
+        return -ESRCH;
+    return theirs;
+}
+
 } // namespace
 
-long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
+long check_args(unsigned cmd, pid_t pid, int source, unsigned flags) noexcept {
     switch (cmd) {
     case PIDCMD_QUERY_PID:
+        if (flags == PIDCTL_PIDFD)
+            return source == -1 ? 0 : -EINVAL; // pid is a pidfd: any int here
         return pid > 0 && flags == 0 ? 0 : -EINVAL;
     case PIDCMD_QUERY_PIDNS:
         return pid == 0 && flags == 0 ? 0 : -EINVAL;
     case PIDCMD_GET_PIDFD: {
-        const unsigned known = PIDCTL_CLOEXEC | PIDFD_NONBLOCK | PIDFD_THREAD;
+        // pidfds are always close-on-exec: O_CLOEXEC is no flag of pidctl().
+        const unsigned known = PIDFD_NONBLOCK | PIDFD_THREAD;
         return pid > 0 && (flags & ~known) == 0 ? 0 : -EINVAL;
     }
     default:
@@ -134,25 +213,28 @@ long check_args(unsigned cmd, pid_t pid, unsigned flags) noexcept {
 
 long emulate(const emulation& e, unsigned cmd, pid_t pid, int source, int target,
              unsigned flags) noexcept {
-    long ret = check_args(cmd, pid, flags);
+    long ret = check_args(cmd, pid, source, flags);
     if (ret < 0)
         return ret;
     try {
-        // Check the caller's fds before we open any: a closed fd's number
-        // must not be taken by one of ours meanwhile.
-        if (source != -1 && (ret = check_pidns_fd(source)) < 0)
+        // Check the caller's fds, each once, before we open any: a closed
+        // fd's number must not be taken by one of ours meanwhile.
+        ns_arg source_ns, target_ns, active;
+        if ((ret = source_ns.validate(source)) < 0)
             return ret;
-        if (target != -1 && (ret = check_pidns_fd(target)) < 0)
+        if ((ret = target_ns.validate(target)) < 0)
             return ret;
-        ns_arg active, source_ns, target_ns;
-        if ((ret = active.resolve(-1)) < 0)
+        const bool by_pidfd = cmd == PIDCMD_QUERY_PID && flags == PIDCTL_PIDFD;
+        if (by_pidfd && (ret = check_pidfd(pid)) < 0)
             return ret;
-        if ((ret = source_ns.resolve(source, active)) < 0)
+        if ((ret = active.open_active()) < 0)
             return ret;
-        if ((ret = target_ns.resolve(target, active)) < 0)
-            return ret;
+        source_ns.use_active(active);
+        target_ns.use_active(active);
         switch (cmd) {
         case PIDCMD_QUERY_PID:
+            if (by_pidfd)
+                return query_pidfd(e, pid, target_ns, active);
             return e.query_pid(pid, source_ns, target_ns, active);
         case PIDCMD_QUERY_PIDNS:
             return query_pidns(e, source_ns, target_ns, active);

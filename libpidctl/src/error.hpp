@@ -11,18 +11,28 @@ namespace pidctl::detail {
 
 // Sets `ec` from a kernel-style result; true if it was an error.
 inline bool failed(long ret, std::error_code& ec) noexcept {
-    if (ret >= 0) {
-        ec.clear();
+    if (ret >= 0) [[likely]] {
+        // clear() calls the out-of-line std::system_category() every time;
+        // an ec that holds no error needs nothing.
+        if (ec)
+            ec.clear();
         return false;
     }
     ec.assign(static_cast<int>(-ret), std::generic_category());
     return true;
 }
 
+// A cleared error_code. std::error_code's constructor calls the
+// out-of-line std::system_category() every time; this, only once.
+inline std::error_code no_error() noexcept {
+    static const std::error_code none;
+    return none;
+}
+
 // Runs the error_code form of an API call and throws what it reports.
 template <class F>
-auto or_throw(const char* what, F&& call) {
-    std::error_code ec;
+[[gnu::flatten]] auto or_throw(const char* what, F&& call) {
+    std::error_code ec = no_error();
     auto result = std::forward<F>(call)(ec);
     if (ec)
         throw std::system_error(ec, what);

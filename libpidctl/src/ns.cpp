@@ -66,45 +66,35 @@ long open_active_pidns(unique_fd& out) noexcept {
     return ret == -ENOENT ? open_active_pidns_via_pidfd(out) : ret;
 }
 
-long ns_arg::resolve(int fd) noexcept {
-    if (fd == -1) {
-        long ret = open_active_pidns(owned_);
-        if (ret < 0)
-            return ret;
-        borrowed_ = owned_.get();
-    } else {
-        long ret = check_pidns_fd(fd);
-        if (ret < 0)
-            return ret;
-        borrowed_ = fd;
-    }
+long ns_arg::validate(int fd) noexcept {
+    if (fd == -1)
+        return 0;
+    long ret = check_pidns_fd(fd);
+    if (ret < 0)
+        return ret;
+    borrowed_ = fd;
+    return ns_id_of(fd, id_);
+}
+
+long ns_arg::open_active() noexcept {
+    long ret = open_active_pidns(owned_);
+    if (ret < 0)
+        return ret;
+    borrowed_ = owned_.get();
     return ns_id_of(borrowed_, id_);
 }
 
-long ns_arg::resolve(int fd, const ns_arg& active) noexcept {
-    if (fd != -1)
-        return resolve(fd);
+void ns_arg::use_active(const ns_arg& active) noexcept {
+    if (borrowed_ != -1)
+        return;
     borrowed_ = active.fd();
     id_ = active.id();
-    return 0;
 }
 
 bool ns_position::descends_from(const ns_id& ancestor, int ancestor_depth) const noexcept {
     if (!in_view || ancestor_depth < 0 || ancestor_depth > depth())
         return false;
     return chain[static_cast<size_t>(depth() - ancestor_depth)] == ancestor;
-}
-
-long locate(int fd, const ns_id& active, ns_position& out) noexcept {
-    try {
-        ns_id id;
-        long ret = ns_id_of(fd, id);
-        if (ret < 0)
-            return ret;
-        return ns_parents(active).locate(fd, id, out);
-    } catch (const std::bad_alloc&) {
-        return -ENOMEM;
-    }
 }
 
 bool ns_parents::known(const ns_id& id) const noexcept {

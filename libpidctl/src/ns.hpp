@@ -33,16 +33,19 @@ long open_active_pidns(unique_fd& out) noexcept;
 // Keeps the namespace open while a call uses it.
 class ns_arg {
 public:
-    // Validates `fd` exactly as pidctl() does; -1 opens the caller's namespace.
-    long resolve(int fd) noexcept;
-    // As resolve(), but -1 borrows `active` (resolved already).
-    long resolve(int fd, const ns_arg& active) noexcept;
+    // Checks `fd` exactly as pidctl() does, once, and learns which
+    // namespace it is; -1 is left for use_active().
+    long validate(int fd) noexcept;
+    // Opens the caller's active pid namespace as this argument.
+    long open_active() noexcept;
+    // An argument that was -1 borrows `active` (opened already).
+    void use_active(const ns_arg& active) noexcept;
 
     int fd() const noexcept { return borrowed_; }
     const ns_id& id() const noexcept { return id_; }
 
 private:
-    unique_fd owned_; // set when fd was -1
+    unique_fd owned_; // set by open_active()
     int borrowed_ = -1;
     ns_id id_;
 };
@@ -61,10 +64,6 @@ struct ns_position {
     bool descends_from(const ns_id& ancestor, int ancestor_depth) const noexcept;
 };
 
-// Walks NS_GET_PARENT from `fd` up to `active`. A namespace outside the
-// caller's view is no error: in_view is false (the kernel says EPERM).
-long locate(int fd, const ns_id& active, ns_position& out) noexcept;
-
 // Parent links learned during one call: locating many namespaces of one
 // tree then costs one NS_GET_PARENT per namespace, not one per level.
 class ns_parents {
@@ -74,8 +73,11 @@ public:
     // Whether locate() needs no fd for `id`.
     bool known(const ns_id& id) const noexcept;
 
-    // As locate(): the namespace `id`, open as `fd` (may be -1 if known()).
+    // Walks NS_GET_PARENT from the namespace `id`, open as `fd` (may be -1
+    // if known()), up to the caller's. A namespace outside the caller's view
+    // is no error: in_view is false (the kernel says EPERM).
     long locate(int fd, const ns_id& id, ns_position& out);
+    long locate(const ns_arg& ns, ns_position& out) { return locate(ns.fd(), ns.id(), out); }
 
 private:
     // The parent of `id`, nullptr if not learned yet; `outside` beyond view.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The nsfs backend (Linux 6.11+): NS_GET_PID_FROM_PIDNS turns a number in
 // the source namespace into ours, NS_GET_PID_IN_PIDNS turns ours into the
-// target's. Only tasks visible in the caller's namespace pass through.
+// target's. Only tasks visible in the caller's namespace pass through, which
+// is pidctl()'s visibility rule.
 #include "backend_impl.hpp"
 
 #include "sys.hpp"
@@ -22,11 +23,11 @@ long unavailable_as_enosys(long ret) {
 class nsfs final : public emulation {
 public:
     long query_pid(pid_t pid, const ns_arg& source, const ns_arg& target,
-                   const ns_arg& active) const override {
+                   const ns_arg&) const override {
         for (int attempt = 0; attempt < max_attempts; ++attempt) {
+            // ESRCH both for "no such task" and for "a task the caller
+            // cannot see": exactly pidctl()'s visibility rule.
             long ours = sys_ioctl(source.fd(), NS_GET_PID_FROM_PIDNS, static_cast<unsigned>(pid));
-            if (ours == -ESRCH)
-                return missing_in_source(source, active);
             if (ours < 0)
                 return unavailable_as_enosys(ours);
             long theirs =
@@ -44,24 +45,12 @@ public:
     }
 
     // Our own thread has a number in exactly the namespaces that are ours
-    // or our ancestors.
+    // or our ancestors; every other one outside our view is beside it.
     long is_caller_ancestor(const ns_arg& ns) const override {
         long ret = sys_ioctl(ns.fd(), NS_GET_PID_IN_PIDNS, static_cast<unsigned long>(::gettid()));
         if (ret == -ESRCH)
             return 0;
         return ret < 0 ? unavailable_as_enosys(ret) : 1;
-    }
-
-private:
-    // NS_GET_PID_FROM_PIDNS says ESRCH both for "no such task" and for "a
-    // task the caller cannot see". Only a namespace inside the caller's view
-    // has no tasks the caller cannot see.
-    static long missing_in_source(const ns_arg& source, const ns_arg& active) {
-        ns_position pos;
-        long ret = locate(source.fd(), active.id(), pos);
-        if (ret < 0)
-            return ret;
-        return pos.in_view ? -ESRCH : -EOPNOTSUPP;
     }
 };
 

@@ -9,6 +9,8 @@
 #include "sys.hpp"
 
 #include <string>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 
 namespace pidctl {
 
@@ -55,6 +57,41 @@ long open_any_pidfd(pid_t pid, unique_fd& out) {
     if (ret == -EINVAL && pid > 0)
         ret = detail::adopt_fd(detail::sys_pidfd_open(pid, 0), out);
     return ret;
+}
+
+// An O_PATH fd opens nothing: no FIFO blocks, no device driver runs.
+long check_nsfs_path_fd(int path_fd, struct stat& st) {
+    struct statfs fs {};
+    if (::fstatfs(path_fd, &fs) < 0 || ::fstat(path_fd, &st) < 0)
+        return detail::neg_errno();
+    return static_cast<unsigned long>(fs.f_type) == NSFS_MAGIC ? 0 : -EINVAL;
+}
+
+// Opens the nsfs file `path` for real once an O_PATH look showed that it is
+// one. Through /proc/self/fd the very file is reopened; without /proc, the
+// path again, without blocking or taking a terminal, and it must still be
+// the file looked at.
+long open_nsfs_path(const char* path, unique_fd& out) {
+    unique_fd path_fd;
+    long ret = detail::adopt_fd(detail::sys_openat(AT_FDCWD, path, O_PATH), path_fd);
+    if (ret < 0)
+        return ret;
+    struct stat st {};
+    if ((ret = check_nsfs_path_fd(path_fd.get(), st)) < 0)
+        return ret;
+    std::string self_fd = "/proc/self/fd/" + std::to_string(path_fd.get());
+    ret = detail::adopt_fd(detail::sys_openat(AT_FDCWD, self_fd.c_str()), out);
+    if (ret != -ENOENT)
+        return ret;
+    ret = detail::adopt_fd(detail::sys_openat(AT_FDCWD, path, O_NONBLOCK | O_NOCTTY), out);
+    if (ret < 0)
+        return ret;
+    struct stat again {};
+    if (::fstat(out.get(), &again) < 0 || again.st_dev != st.st_dev || again.st_ino != st.st_ino) {
+        out.reset();
+        return -EINVAL; // replaced meanwhile by something else
+    }
+    return 0;
 }
 
 } // namespace
@@ -139,7 +176,7 @@ pid_namespace pid_namespace::of(const pidfd& process) {
 
 pid_namespace pid_namespace::open(const std::filesystem::path& path, std::error_code& ec) noexcept {
     unique_fd fd;
-    long ret = detail::adopt_fd(detail::sys_openat(AT_FDCWD, path.c_str()), fd);
+    long ret = open_nsfs_path(path.c_str(), fd);
     return pid_namespace_factory::adopt(ret, std::move(fd), ec);
 }
 
@@ -173,6 +210,19 @@ pid_namespace pid_namespace::parent(std::error_code& ec) const noexcept {
 pid_namespace pid_namespace::parent() const {
     return detail::or_throw("pidctl::pid_namespace::parent",
                             [this](std::error_code& ec) { return parent(ec); });
+}
+
+pid_namespace::pid_namespace(pid_namespace&& other) noexcept
+    : fd_(std::move(other.fd_)), dev_(std::exchange(other.dev_, 0)),
+      ino_(std::exchange(other.ino_, 0)) {}
+
+pid_namespace& pid_namespace::operator=(pid_namespace&& other) noexcept {
+    if (this != &other) {
+        fd_ = std::move(other.fd_);
+        dev_ = std::exchange(other.dev_, 0);
+        ino_ = std::exchange(other.ino_, 0);
+    }
+    return *this;
 }
 
 int pid_namespace::release() noexcept {
@@ -221,23 +271,23 @@ ns_relation relation_of(long answer) {
 
 } // namespace
 
-ns_relation relation(const pid_namespace& source, const pid_namespace& target,
-                     std::error_code& ec) noexcept {
+std::optional<ns_relation> relation(const pid_namespace& source, const pid_namespace& target,
+                                    std::error_code& ec) noexcept {
     if (empty_argument(source, target, ec))
-        return ns_relation::unrelated;
+        return std::nullopt;
     long ret = detail::call(PIDCMD_QUERY_PIDNS, 0, source.fd(), target.fd(), 0);
     if (failed(ret, ec))
-        return ns_relation::unrelated;
+        return std::nullopt;
     if (ret > PIDNS_TARGET_IS_ANCESTOR) {
         ec.assign(EPROTO, std::generic_category()); // an answer newer than we know
-        return ns_relation::unrelated;
+        return std::nullopt;
     }
     return relation_of(ret);
 }
 
 ns_relation relation(const pid_namespace& source, const pid_namespace& target) {
-    return detail::or_throw("pidctl::relation",
-                            [&](std::error_code& ec) { return relation(source, target, ec); });
+    return *detail::or_throw("pidctl::relation",
+                             [&](std::error_code& ec) { return relation(source, target, ec); });
 }
 
 pid_t translate(pid_t pid, const pid_namespace& from, const pid_namespace& to,

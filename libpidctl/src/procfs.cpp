@@ -49,8 +49,14 @@ bool is_number(const char* name) {
 // A task /proc shows: its numbers and where its namespace is.
 struct task_info {
     std::vector<pid_t> numbers; // NSpid, from /proc's namespace down
-    ns_position ns;             // its namespace relative to the caller's
+    bool ns_known = false;      // false: we may not read its ns/pid
+    ns_position ns;             // if known: its namespace relative to the caller's
 };
+
+// /proc/PID/ns/* needs ptrace read access; NSpid in status does not.
+bool not_ours_to_inspect(long ret) {
+    return ret == -EACCES || ret == -EPERM;
+}
 
 // Where the pid namespace of the task directory `task_dir` is. The
 // directory fd pins the task: a reaped task fails instead of being
@@ -78,32 +84,42 @@ long read_numbers(int task_dir, std::vector<pid_t>& out) {
 }
 
 // One lookup of the task numbered `pid` in namespace `source`, `depth`
-// levels below the caller's.
+// levels below the caller's. Namespaces of tasks are read only where the
+// answer needs them (`need_ns`), and a task whose namespace we may not
+// read is never taken for absent: the lookup then says EOPNOTSUPP.
 class task_search {
 public:
     task_search(pid_t pid, const ns_id& source, int depth, int level, ns_parents& parents)
         : pid_(pid), source_(source), depth_(depth), level_(level), parents_(parents) {}
 
-    long find(task_info& out) {
+    long find(bool need_ns, task_info& out) {
         if (depth_ == 0 && level_ == 0)
-            return inspect_direct(out);
+            return inspect_direct(need_ns, out);
         return scan(out);
     }
 
 private:
     // In the caller's own namespace /proc/PID is the task (threads too).
-    long inspect_direct(task_info& out) {
+    long inspect_direct(bool need_ns, task_info& out) {
         unique_fd dir;
         std::string path = "/proc/" + std::to_string(pid_);
         long ret = adopt_fd(sys_openat(AT_FDCWD, path.c_str(), O_PATH | O_DIRECTORY), dir);
         if (ret == -ENOENT)
             return -ESRCH;
         if (ret < 0)
-            return ret;
+            return not_ours_to_inspect(ret) ? -EOPNOTSUPP : ret;
         if ((ret = read_numbers(dir.get(), out.numbers)) < 0)
-            return ret == -ENOENT ? -ESRCH : ret;
-        if ((ret = locate_task_ns(dir.get(), parents_, out.ns)) < 0)
-            return ret == -ENOENT ? -ESRCH : ret;
+            return ret == -ENOENT ? -ESRCH : not_ours_to_inspect(ret) ? -EOPNOTSUPP : ret;
+        if (!need_ns)
+            return 0;
+        ret = locate_task_ns(dir.get(), parents_, out.ns);
+        if (ret == -ENOENT)
+            return -ESRCH;
+        if (not_ours_to_inspect(ret))
+            return 0; // ns_known stays false
+        if (ret < 0)
+            return ret;
+        out.ns_known = true;
         return 0;
     }
 
@@ -112,6 +128,7 @@ private:
         long ret = open_dir(AT_FDCWD, "/proc", proc);
         if (ret < 0)
             return ret;
+        bool unsure = false; // a task we may not inspect has the number
         while (dirent* entry = ::readdir(proc.get())) {
             if (!is_number(entry->d_name))
                 continue;
@@ -120,13 +137,22 @@ private:
                          process) < 0)
                 continue; // gone meanwhile
             // All threads share the process's namespace.
-            if (locate_task_ns(process.get(), parents_, out.ns) < 0 ||
-                !out.ns.descends_from(source_, depth_))
+            long located = locate_task_ns(process.get(), parents_, out.ns);
+            if (located == 0 && !out.ns.descends_from(source_, depth_))
                 continue;
-            if (find_thread(process.get(), out.numbers))
+            if (located < 0 && !not_ours_to_inspect(located))
+                continue; // gone meanwhile
+            if (!find_thread(process.get(), out.numbers))
+                continue;
+            if (located == 0) {
+                out.ns_known = true;
                 return 0;
+            }
+            // Its number that deep matches, but its namespace may be
+            // another one at that depth.
+            unsure = true;
         }
-        return -ESRCH;
+        return unsure ? -EOPNOTSUPP : -ESRCH;
     }
 
     // The thread of `process` whose number in the source namespace is ours.
@@ -169,25 +195,39 @@ public:
         ns_position source_pos;
         if ((ret = parents.locate(source.fd(), source.id(), source_pos)) < 0)
             return ret;
+        // /proc does not show all tasks of a namespace outside the view,
+        // and the caller cannot tell an ancestor (a visible task may have
+        // the number) from one beside its line (none has).
         if (!source_pos.in_view)
-            return -EOPNOTSUPP; // /proc does not show all its tasks
+            return -EOPNOTSUPP;
+        const bool same = target.id() == source.id();
+        ns_position target_pos;
+        if (!same && (ret = parents.locate(target.fd(), target.id(), target_pos)) < 0)
+            return ret;
+        // Whether the task's namespace matters: not for the same namespace,
+        // nor for a target that contains the source (then it contains the
+        // task too).
+        const bool target_contains_source =
+            same || source_pos.descends_from(target.id(), target_pos.depth());
         task_info task;
         task_search search(pid, source.id(), source_pos.depth(), level, parents);
-        if ((ret = search.find(task)) < 0)
+        if ((ret = search.find(!target_contains_source, task)) < 0)
             return ret;
-        if (target.id() == source.id())
+        if (same)
             return pid;
-        ns_position target_pos;
-        if ((ret = parents.locate(target.fd(), target.id(), target_pos)) < 0)
-            return ret;
         // The task is ours to see; an outside target may be our ancestor
         // (then it has a number there /proc does not show) or unrelated.
         if (!target_pos.in_view)
             return -EOPNOTSUPP;
         const size_t index = static_cast<size_t>(level + target_pos.depth());
-        if (!task.ns.descends_from(target.id(), target_pos.depth()) || index >= task.numbers.size())
-            return -ENOENT;
-        return task.numbers[index];
+        if (index >= task.numbers.size())
+            return -ENOENT; // not that deep
+        if (target_contains_source)
+            return task.numbers[index];
+        if (!task.ns_known)
+            return -EOPNOTSUPP; // a namespace at that depth, but which?
+        return task.ns.descends_from(target.id(), target_pos.depth()) ? task.numbers[index]
+                                                                      : -ENOENT;
     }
 
     long is_caller_ancestor(const ns_arg&) const override { return -EOPNOTSUPP; }

@@ -550,6 +550,15 @@ long ns_tree::expected_translation(pid_t pid, int from, int to) const {
     return t.numbers[static_cast<size_t>(namespaces_[static_cast<size_t>(to)].depth)];
 }
 
+long ns_tree::expected_pidfd_translation(int task, int to) const {
+    const task_info& t = tasks_[static_cast<size_t>(task)];
+    if (!t.exists)
+        return -ESRCH;
+    if (!ns_contains(to, t.ns))
+        return -ENOENT;
+    return t.numbers[static_cast<size_t>(namespaces_[static_cast<size_t>(to)].depth)];
+}
+
 long ns_tree::expected_relation(int a, int b) const {
     if (a == b)
         return 1; // PIDNS_EQUAL

@@ -81,6 +81,9 @@ public:
 
     // What pidctl(PIDCMD_QUERY_PID, pid, from, to) must answer.
     long expected_translation(pid_t pid, int from, int to) const;
+    // What pidctl(PIDCMD_QUERY_PID, tasks()[task].pidfd, -1, to, PIDCTL_PIDFD)
+    // must answer.
+    long expected_pidfd_translation(int task, int to) const;
     // What pidctl(PIDCMD_QUERY_PIDNS, 0, a, b) must answer.
     long expected_relation(int a, int b) const;
     // The task numbered `pid` in namespace `ns`, or -1.

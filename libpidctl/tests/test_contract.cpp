@@ -9,11 +9,17 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
+#include <cstddef>
 #include <fcntl.h>
 #include <fstream>
+#include <grp.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <map>
 #include <random>
 #include <sstream>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -47,6 +53,10 @@ protected:
     }
     long query_pid(pid_t pid, int source, int target) const {
         return call(PIDCMD_QUERY_PID, pid, source, target);
+    }
+    // QUERY_PID of the task behind `pidfd` (PIDCTL_PIDFD).
+    long query_pidfd(int pidfd, int target) const {
+        return call(PIDCMD_QUERY_PID, pidfd, -1, target, PIDCTL_PIDFD);
     }
     long query_pidns(int source, int target) const {
         return call(PIDCMD_QUERY_PIDNS, 0, source, target);
@@ -99,9 +109,100 @@ TEST_P(Contract, GetPidfdTakesKnownFlagsOnly) {
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, 0, -1, -1)), "-EINVAL");
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, O_RDWR)), "-EINVAL");
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, 1u << 30)), "-EINVAL");
-    const unsigned all = PIDCTL_CLOEXEC | pidfd_nonblock | pidfd_thread;
+    EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, O_CLOEXEC)), "-EINVAL")
+        << "pidfds are always close-on-exec; O_CLOEXEC is no flag";
+    const unsigned all = pidfd_nonblock | pidfd_thread;
     EXPECT_EQ(result_text(pidfd_target(::getpid(), -1, -1, all)), std::to_string(::getpid()));
     EXPECT_EQ(result_text(pidfd_target(::getpid(), -1, -1, 0)), std::to_string(::getpid()));
+}
+
+// A pidfd we own: the process's (flags 0) or one thread's (PIDFD_THREAD).
+pidctl::unique_fd open_pidfd(pid_t pid, unsigned flags = 0) {
+    return pidctl::unique_fd(static_cast<int>(::syscall(SYS_pidfd_open, pid, flags)));
+}
+
+TEST_P(Contract, PidfdQueryTakesSourceMinusOneOnly) {
+    fds f;
+    pidctl::unique_fd self = open_pidfd(::getpid());
+    ASSERT_TRUE(self);
+    const int p = self.get();
+    EXPECT_EQ(result_text(call(PIDCMD_QUERY_PID, p, f.self_ns.get(), -1, PIDCTL_PIDFD)), "-EINVAL");
+    EXPECT_EQ(result_text(call(PIDCMD_QUERY_PID, p, -5, -1, PIDCTL_PIDFD)), "-EINVAL")
+        << "the argument check comes before the fds";
+    EXPECT_EQ(result_text(call(PIDCMD_QUERY_PID, p, -1, -1, PIDCTL_PIDFD | 1)), "-EINVAL");
+    EXPECT_EQ(result_text(call(PIDCMD_QUERY_PIDNS, 0, -1, -1, PIDCTL_PIDFD)), "-EINVAL");
+    EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, ::getpid(), -1, -1, PIDCTL_PIDFD)), "-EINVAL");
+}
+
+TEST_P(Contract, PidfdQueryChecksTheTargetBeforeThePidfd) {
+    pidctl::unique_fd self = open_pidfd(::getpid());
+    ASSERT_TRUE(self);
+    fds f; // after the pidfd: f.closed is no fd of ours
+    EXPECT_EQ(result_text(query_pidfd(self.get(), -2)), "-EBADF");
+    EXPECT_EQ(result_text(query_pidfd(self.get(), f.null.get())), "-EINVAL");
+    EXPECT_EQ(result_text(query_pidfd(self.get(), f.net_ns.get())), "-EINVAL");
+    EXPECT_EQ(result_text(query_pidfd(f.closed, f.null.get())), "-EINVAL");
+    EXPECT_EQ(result_text(query_pidfd(-7, f.closed)), "-EBADF");
+    EXPECT_EQ(result_text(query_pidfd(f.null.get(), f.path_ns.get())), "-EBADF");
+}
+
+TEST_P(Contract, PidfdQueryOfThingsThatAreNoPidfdIsEbadf) {
+    fds f;
+    for (int bad : {-1, -5, f.closed, f.null.get(), f.self_ns.get(), f.path_ns.get()}) {
+        SCOPED_TRACE("fd " + std::to_string(bad));
+        EXPECT_EQ(result_text(query_pidfd(bad, -1)), "-EBADF");
+        EXPECT_EQ(result_text(query_pidfd(bad, f.self_ns.get())), "-EBADF");
+    }
+}
+
+TEST_P(Contract, PidfdQueryAnswersTheNumber) {
+    fds f;
+    const pid_t self = ::getpid();
+    pidctl::unique_fd process = open_pidfd(self);
+    ASSERT_TRUE(process);
+    EXPECT_EQ(query_pidfd(process.get(), -1), self);
+    EXPECT_EQ(query_pidfd(process.get(), f.self_ns.get()), self);
+    EXPECT_EQ(query_pidfd(process.get(), f.children_ns.get()), self);
+
+    std::atomic<pid_t> tid{0};
+    std::atomic<bool> done{false};
+    std::thread t([&] {
+        tid = ::gettid();
+        while (!done)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    });
+    while (!tid)
+        std::this_thread::yield();
+    pidctl::unique_fd thread = open_pidfd(tid, pidfd_thread);
+    if (thread) { // PIDFD_THREAD: Linux 6.9+
+        EXPECT_EQ(query_pidfd(thread.get(), -1), tid);
+        EXPECT_EQ(query_pidfd(thread.get(), f.self_ns.get()), tid);
+    }
+    done = true;
+    t.join();
+    if (!thread)
+        return;
+    // The kernel releases the thread a little after pthread_join() returns.
+    for (int i = 0; i < 1000 && pid_of_pidfd(thread.get()) != -1; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    ASSERT_EQ(pid_of_pidfd(thread.get()), -1) << "the thread is gone";
+    EXPECT_EQ(result_text(query_pidfd(thread.get(), -1)), "-ESRCH");
+}
+
+TEST_P(Contract, PidfdQueryOfZombiesAndReapedProcesses) {
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0)
+        ::_exit(0);
+    pidctl::unique_fd fd = open_pidfd(child);
+    ASSERT_TRUE(fd);
+    siginfo_t info{};
+    ASSERT_EQ(::waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT), 0);
+    EXPECT_EQ(query_pidfd(fd.get(), -1), child) << "a zombie";
+    ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+    EXPECT_EQ(result_text(query_pidfd(fd.get(), -1)), "-ESRCH") << "reaped";
+    fds f;
+    EXPECT_EQ(result_text(query_pidfd(fd.get(), f.self_ns.get())), "-ESRCH") << "reaped";
 }
 
 TEST_P(Contract, ArgumentsAreCheckedBeforeFds) {
@@ -207,6 +308,12 @@ protected:
         for (int from = 0; from < n; ++from)
             for (pid_t pid : tree.numbers_in(from))
                 check_pid(tree, pid, from);
+        const auto& tasks = tree.tasks();
+        for (int task = 0; task < static_cast<int>(tasks.size()); ++task)
+            for (int to = 0; to < n; ++to)
+                EXPECT_EQ(result_text(query_pidfd(tasks[task].pidfd.get(), spaces[to].handle.fd())),
+                          result_text(tree.expected_pidfd_translation(task, to)))
+                    << "pidfd of task " << tasks[task].tid << " to namespace " << to;
     }
 
     void check_pid(const ns_tree& tree, pid_t pid, int from) {
@@ -304,6 +411,7 @@ struct outside_view_args {
     int host_ns;
     int sibling_ns;
     pid_t driver;
+    int driver_pidfd; // a pidfd of the driver, from outside the caller's view
 };
 
 // Runs as init of a new namespace below the host's; writes "name=result" lines.
@@ -323,6 +431,10 @@ void ask_from_inside(int out, void* p) {
     std::error_code ec;
     pid_t api_pid = pidctl::pidfd::open(1, ec).pid(ec);
     long driver_pidfd = call(PIDCMD_GET_PIDFD, a.driver, a.host_ns, -1);
+    auto by_pidfd = [&](long fd, int target) {
+        return pidctl::detail::call(a.b, PIDCMD_QUERY_PID, static_cast<pid_t>(fd), -1, target,
+                                    PIDCTL_PIDFD);
+    };
     std::ostringstream o;
     o << "host_pid=" << host_pid << "\n"
       << "rel_host_self=" << result_text(call(PIDCMD_QUERY_PIDNS, 0, a.host_ns, -1)) << "\n"
@@ -335,10 +447,20 @@ void ask_from_inside(int out, void* p) {
       << "self_to_host=" << result_text(call(PIDCMD_QUERY_PID, 1, -1, a.host_ns)) << "\n"
       << "self_in_self=" << result_text(call(PIDCMD_QUERY_PID, 1, -1, -1)) << "\n"
       << "driver_from_host=" << result_text(call(PIDCMD_QUERY_PID, a.driver, a.host_ns, -1)) << "\n"
+      << "rel_sibling_sibling="
+      << result_text(call(PIDCMD_QUERY_PIDNS, 0, a.sibling_ns, a.sibling_ns)) << "\n"
       << "sibling_init=" << result_text(call(PIDCMD_QUERY_PID, 1, a.sibling_ns, -1)) << "\n"
+      << "sibling_init_to_self="
+      << result_text(call(PIDCMD_QUERY_PID, 1, a.sibling_ns, a.sibling_ns)) << "\n"
+      << "sibling_pidfd=" << result_text(call(PIDCMD_GET_PIDFD, 1, a.sibling_ns, a.sibling_ns))
+      << "\n"
       << "own_pidfd=" << (own_pidfd >= 0 ? "fd" : result_text(own_pidfd)) << "\n"
       << "api_pid=" << (ec ? ec.message() : std::to_string(api_pid)) << "\n"
-      << "driver_pidfd=" << (driver_pidfd >= 0 ? "fd" : result_text(driver_pidfd)) << "\n";
+      << "driver_pidfd=" << (driver_pidfd >= 0 ? "fd" : result_text(driver_pidfd)) << "\n"
+      << "pidfd_self=" << result_text(by_pidfd(own_pidfd, -1)) << "\n"
+      << "pidfd_self_to_host=" << result_text(by_pidfd(own_pidfd, a.host_ns)) << "\n"
+      << "pidfd_driver=" << result_text(by_pidfd(a.driver_pidfd, -1)) << "\n"
+      << "pidfd_driver_to_host=" << result_text(by_pidfd(a.driver_pidfd, a.host_ns)) << "\n";
     std::string text = o.str();
     if (::write(out, text.data(), text.size()) < 0)
         ::_exit(1);
@@ -360,17 +482,22 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
     tree_spec s;
     s.nodes.push_back({-1, true, 0, false, pidctl_test::fate::running});
     ns_tree sibling(s);
+    pidctl::unique_fd driver = open_pidfd(::getpid());
+    ASSERT_TRUE(driver);
     outside_view_args args{GetParam(), sibling.namespaces()[0].handle.fd(),
-                           sibling.namespaces()[1].handle.fd(), ::getpid()};
+                           sibling.namespaces()[1].handle.fd(), ::getpid(), driver.get()};
     auto got = parse_lines(pidctl_test::run_in_new_pidns(ask_from_inside, &args));
     ASSERT_FALSE(got["host_pid"].empty());
     const std::string host_pid = got["host_pid"];
 
-    // Answers every backend knows: the caller's own subtree, and equality.
+    // Answers every backend knows: the caller's own subtree.
     EXPECT_EQ(got["self_in_self"], "1");
-    EXPECT_EQ(got["rel_host_host"], "1");
     EXPECT_EQ(got["own_pidfd"], "fd");
     EXPECT_EQ(got["api_pid"], "1");
+    EXPECT_EQ(got["pidfd_self"], "1");
+    // A pidfd received from outside names a task the caller cannot number.
+    EXPECT_EQ(got["pidfd_driver"], "-EREMOTE");
+    EXPECT_EQ(got["pidfd_driver_to_host"], "-EREMOTE");
 
     // What the system call answers, and what stock kernels can tell of it.
     struct expectation {
@@ -378,16 +505,25 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
         std::string native, nsfs, procfs;
     };
     const std::string unsupported = "-EOPNOTSUPP";
+    // host_ns is an ancestor of the caller's namespace, sibling_ns beside
+    // its line: tasks there are invisible (ESRCH, like free numbers), and
+    // relations with it are EPERM, as NS_GET_PARENT gives beyond the view.
+    // procfs cannot tell an ancestor from a namespace beside the line.
     const expectation table[] = {
         {"rel_host_self", "2", "2", unsupported},
         {"rel_self_host", "3", "3", unsupported},
-        {"rel_host_sibling", "2", unsupported, unsupported},
-        {"rel_sibling_self", "0", "0", unsupported},
+        {"rel_host_host", "1", "1", unsupported},
+        {"rel_host_sibling", "-EPERM", "-EPERM", unsupported},
+        {"rel_sibling_self", "-EPERM", "-EPERM", unsupported},
+        {"rel_sibling_sibling", "-EPERM", "-EPERM", unsupported},
         {"self_from_host", "1", "1", unsupported},
         {"self_to_host", host_pid, host_pid, unsupported},
-        {"driver_from_host", "-ENOENT", unsupported, unsupported},
-        {"sibling_init", "-ENOENT", unsupported, unsupported},
-        {"driver_pidfd", "-ENOENT", unsupported, unsupported},
+        {"driver_from_host", "-ESRCH", "-ESRCH", unsupported},
+        {"sibling_init", "-ESRCH", "-ESRCH", unsupported},
+        {"sibling_init_to_self", "-ESRCH", "-ESRCH", unsupported},
+        {"driver_pidfd", "-ESRCH", "-ESRCH", unsupported},
+        {"sibling_pidfd", "-ESRCH", "-ESRCH", unsupported},
+        {"pidfd_self_to_host", host_pid, host_pid, unsupported},
     };
     for (const auto& e : table) {
         const std::string& want = GetParam() == backend::native ? e.native
@@ -395,6 +531,136 @@ TEST_P(TreeContract, CallerInsideAChildNamespace) {
                                                                 : e.procfs;
         EXPECT_EQ(got[e.key], want) << e.key;
     }
+}
+
+// --- a caller that may not inspect other users' processes --------------------
+
+// Runs `body` in a forked child as user and group nobody, dumpable as
+// after an exec, and returns what it writes to the fd it is given.
+template <class Body>
+std::string run_as_nobody(Body body) {
+    int p[2];
+    if (::pipe2(p, O_CLOEXEC) < 0)
+        return "pipe2 failed";
+    pid_t child = ::fork();
+    if (child == 0) {
+        ::close(p[0]);
+        constexpr uid_t nobody = 65534;
+        if (::setgroups(0, nullptr) < 0 || ::setresgid(nobody, nobody, nobody) < 0 ||
+            ::setresuid(nobody, nobody, nobody) < 0 || ::prctl(PR_SET_DUMPABLE, 1) < 0)
+            ::_exit(1);
+        std::string text = body();
+        if (::write(p[1], text.data(), text.size()) < 0)
+            ::_exit(1);
+        ::_exit(0);
+    }
+    ::close(p[1]);
+    std::string out;
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0)
+        out.append(buf, static_cast<size_t>(n));
+    ::close(p[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return "child failed";
+    return out;
+}
+
+// Issue 16: as nobody, procfs said EACCES for a root process, although
+// the question needed no namespace read, and ESRCH for a task whose
+// /proc/PID/ns/pid it could not read. The answers are the system call's,
+// or EOPNOTSUPP where /proc cannot tell.
+TEST_P(TreeContract, CallerThatMayNotInspectRootsProcesses) {
+    tree_spec s;
+    s.nodes.push_back({-1, true, 0, false, pidctl_test::fate::running});
+    ns_tree tree(s);
+    const int child_ns = tree.namespaces()[1].handle.fd();
+    const pid_t init = tree.tasks()[tree.main_task(0)].tid;
+    const pid_t root_process = ::getpid(); // the test runs as root
+    const pid_t free_number = tree.numbers_in(1).back();
+    const backend b = GetParam();
+    auto got = parse_lines(run_as_nobody([&] {
+        auto call = [&](unsigned cmd, pid_t pid, int source, int target) {
+            return result_text(pidctl::detail::call(b, cmd, pid, source, target, 0));
+        };
+        long fd = pidctl::detail::call(b, PIDCMD_GET_PIDFD, root_process, -1, -1, 0);
+        std::ostringstream o;
+        o << "root_self=" << call(PIDCMD_QUERY_PID, root_process, -1, -1) << "\n"
+          << "root_to_child=" << call(PIDCMD_QUERY_PID, root_process, -1, child_ns) << "\n"
+          << "root_pidfd=" << (fd >= 0 ? "fd" : result_text(fd)) << "\n"
+          << "init_from_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, -1) << "\n"
+          << "init_in_child=" << call(PIDCMD_QUERY_PID, 1, child_ns, child_ns) << "\n"
+          << "init_to_child=" << call(PIDCMD_QUERY_PID, init, -1, child_ns) << "\n"
+          << "free_from_child=" << call(PIDCMD_QUERY_PID, free_number, child_ns, -1) << "\n"
+          << "relation=" << call(PIDCMD_QUERY_PIDNS, 0, -1, child_ns) << "\n";
+        return o.str();
+    }));
+    ASSERT_FALSE(got["root_self"].empty()) << "the unprivileged child failed";
+    const bool stock_cannot_tell = b == backend::procfs;
+    const std::string unsupported = "-EOPNOTSUPP";
+    EXPECT_EQ(got["root_self"], std::to_string(root_process));
+    EXPECT_EQ(got["root_to_child"], "-ENOENT");
+    EXPECT_EQ(got["root_pidfd"], "fd");
+    EXPECT_EQ(got["init_from_child"], stock_cannot_tell ? unsupported : std::to_string(init));
+    EXPECT_EQ(got["init_in_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["init_to_child"], stock_cannot_tell ? unsupported : "1");
+    EXPECT_EQ(got["free_from_child"], "-ESRCH") << "EOPNOTSUPP only where a task may have it";
+    EXPECT_EQ(got["relation"], "2");
+}
+
+// --- backend choice -------------------------------------------------------------
+
+// Makes pidctl()'s number fail with ENOSYS in this process, as a seccomp
+// filter installed after the library's first probe would.
+bool take_pidctl_away() {
+    sock_filter code[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(seccomp_data, nr)),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_pidctl, 0, 1),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    sock_fprog prog{static_cast<unsigned short>(sizeof code / sizeof code[0]), code};
+    return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 &&
+           ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
+}
+
+// Issue 16: select_backend(automatic) says it probes again; it used the
+// first native probe's answer forever, so a process that lost pidctl()
+// kept a native backend whose every call failed.
+TEST(BackendChoice, AutomaticProbesAgain) {
+    if (!pidctl::detail::probe(backend::native))
+        GTEST_SKIP() << "needs a kernel with pidctl()";
+    if (::prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0)
+        GTEST_SKIP() << "needs CONFIG_SECCOMP_FILTER (the project's VM kernel has none)";
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        pidctl::select_backend(backend::automatic);
+        if (pidctl::active_backend() != backend::native)
+            ::_exit(10);
+        if (!take_pidctl_away())
+            ::_exit(11);
+        std::error_code ec;
+        pidctl::select_backend(backend::automatic, ec);
+        if (ec)
+            ::_exit(12);
+        if (pidctl::active_backend() == backend::native)
+            ::_exit(13); // the stale probe
+        if (pidctl::backend_available(backend::native))
+            ::_exit(14);
+        // The library answers through the stock backend now.
+        pid_t self = pidctl::translate(::getpid(), pidctl::pid_namespace::current(),
+                                       pidctl::pid_namespace::current(), ec);
+        ::_exit(!ec && self == ::getpid() ? 0 : 15);
+    }
+    int status = 0;
+    ASSERT_EQ(::waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0) << "10: not native at first, 11: no seccomp, 12: select "
+                                         "failed, 13: still native, 14: native still available, "
+                                         "15: no answer";
 }
 
 TEST_P(Contract, NoFdLeaks) {

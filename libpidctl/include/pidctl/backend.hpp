@@ -13,7 +13,8 @@ namespace pidctl {
 
 // native: the pidctl() system call (patched kernels).
 // nsfs:   NS_GET_PID_FROM_PIDNS / NS_GET_PID_IN_PIDNS / NS_GET_PARENT (Linux 6.11+).
-// procfs: NSpid lines of /proc/PID/status and NS_GET_PARENT (Linux 5.3+).
+// procfs: NSpid lines of /proc/PID/status and NS_GET_PARENT (Linux 5.3+, for
+//         pidfd_open(); thread pidfds 6.9+).
 // automatic: the first of native, nsfs, procfs that works on the running kernel.
 enum class backend { automatic, native, nsfs, procfs };
 

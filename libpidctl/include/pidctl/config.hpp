@@ -6,8 +6,10 @@
 // The library is built with -fvisibility=hidden; this marks its public API.
 #define PIDCTL_API __attribute__((visibility("default")))
 
-#define PIDCTL_VERSION_MAJOR 0
-#define PIDCTL_VERSION_MINOR 1
+// The library's version; the Makefile takes VERSION from here.
+#define PIDCTL_VERSION_MAJOR 1
+#define PIDCTL_VERSION_MINOR 0
 #define PIDCTL_VERSION_PATCH 0
+#define PIDCTL_VERSION_STRING "1.0.0"
 
 #endif
