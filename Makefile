@@ -3,7 +3,7 @@
 
 .PHONY: all setup tree kernel headers selftests lib demo check check-vm \
 	install clean help kernel-debug check-debug bench \
-	kernel-arm64 headers-arm64 check-arm64 series series-check
+	kernel-arm64 headers-arm64 check-arm64 series series-check kernel-hostroot
 
 BZIMAGE := build/kernel/arch/x86/boot/bzImage
 
@@ -15,6 +15,7 @@ help:
 	@echo "make check-debug  the VM tests, a long fuzz, race and leak run, on a KASAN/lockdep/kmemleak kernel"
 	@echo "make check-arm64  the runner tests and the selftests on the arm64 kernel (QEMU virt, TCG)"
 	@echo "make kernel    $(BZIMAGE)"
+	@echo "make kernel-hostroot  build/kernel-hostroot, the kernel of vm/run --host-root"
 	@echo "make kernel-arm64  build/kernel-arm64/arch/arm64/boot/Image (cross-built)"
 	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
@@ -38,6 +39,11 @@ kernel: setup
 # After the normal one: both assemble build/src, which must not race.
 kernel-debug: kernel
 	@mk/kernel --out build/kernel-debug --fragment mk/kernel-debug.config
+
+# The host-root variant (mk/kernel-hostroot.config), seeded from the normal
+# one; vm/run --host-root also builds it when it is missing or stale.
+kernel-hostroot: kernel
+	@mk/kernel --out build/kernel-hostroot --fragment mk/kernel-hostroot.config --seed build/kernel
 
 # The arm64 kernel, cross-built from the same tree (mk/kernel-arm64.config).
 kernel-arm64: setup
