@@ -2356,7 +2356,8 @@ static void check_visibility(struct __test_metadata *_metadata,
  * A privileged caller (root, all capabilities) in child namespace a gets
  * no more than its own namespace shows: no bypass.
  */
-TEST_F(pidctl, visibility_from_child_ns)
+/* A scan of every number: on a KASAN kernel, tens of seconds. */
+TEST_F_TIMEOUT(pidctl, visibility_from_child_ns, 300)
 {
 	struct task c;
 
@@ -2411,7 +2412,8 @@ static void add_userns_tree(struct __test_metadata *_metadata,
 	give_fd(_metadata, u, self->ns[NS_U2], self->ns[NS_U2]);
 }
 
-TEST_F(pidctl, visibility_userns)
+/* A scan of every number: on a KASAN kernel, tens of seconds. */
+TEST_F_TIMEOUT(pidctl, visibility_userns, 300)
 {
 	struct task *u = &self->t[T_U];
 
