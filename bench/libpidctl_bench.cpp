@@ -72,8 +72,8 @@ constexpr long lib_source_is_ancestor = static_cast<long>(pidctl::ns_relation::s
 long relation_ec(void* p) {
     auto* a = static_cast<args*>(p);
     std::error_code& ec = a->ec;
-    pidctl::ns_relation r = pidctl::relation(*a->source, *a->target, ec);
-    return ec ? -ec.value() : static_cast<long>(r);
+    std::optional<pidctl::ns_relation> r = pidctl::relation(*a->source, *a->target, ec);
+    return r ? static_cast<long>(*r) : -ec.value();
 }
 
 long relation_throw(void* p) {
