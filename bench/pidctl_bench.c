@@ -96,6 +96,26 @@ static long translate_nsfs(void *p)
 }
 
 /*
+ * A /proc file into @buf, NUL-terminated, as the /proc ways read it: one
+ * open() and one read(), which is all these files need. 0 or -errno.
+ */
+static long read_proc_file(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EIO;
+	buf[n] = 0;
+	return 0;
+}
+
+/*
  * The NSpid line lists the pid from the /proc mount's namespace down to
  * the process's own; entry `level` is the target's. Knowing the target's
  * level is a favour to this method: a program given only an nsfs fd would
@@ -105,19 +125,13 @@ static long translate_proc(void *p)
 {
 	struct args *a = p;
 	char buf[4096];
-	ssize_t n;
 	char *s, *end;
-	int fd, i;
-	long nr;
+	long nr, err;
+	int i;
 
-	fd = open(a->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = 0;
+	err = read_proc_file(a->path, buf, sizeof(buf));
+	if (err)
+		return err;
 	s = strstr(buf, "\nNSpid:");
 	if (!s)
 		return -ENOENT;
@@ -264,18 +278,11 @@ static long pidfd_getpid_fdinfo(const char *path)
 {
 	char buf[4096];
 	char *s, *end;
-	ssize_t n;
-	long nr;
-	int fd;
+	long nr, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -EIO;
-	buf[n] = 0;
+	err = read_proc_file(path, buf, sizeof(buf));
+	if (err)
+		return err;
 	s = strstr(buf, "\nPid:");
 	if (!s)
 		return -EBADF; /* not a pidfd */

@@ -249,26 +249,10 @@ static int open_ns(pid_t pid, const char *name)
 
 static int read_nspid(pid_t pid, pid_t *nr)
 {
-	char path[64], buf[2048], *p;
-	int n = 0;
+	char dir[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/status", pid);
-	if (read_file(path, buf, sizeof(buf)))
-		return -1;
-	p = strstr(buf, "NSpid:");
-	if (!p)
-		return -1;
-	p += 6;
-	while (n < MAX_LEVELS) {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		nr[n++] = (pid_t)v;
-		p = end;
-	}
-	return n;
+	snprintf(dir, sizeof(dir), "/proc/%d", pid);
+	return read_status_nspid(dir, nr, MAX_LEVELS);
 }
 
 /* ---- shared state of the threads -------------------------------------- */

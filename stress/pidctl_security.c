@@ -284,30 +284,6 @@ static bool ns_below(int fd, uint64_t ino)
 	return found;
 }
 
-static int read_status_nspid(const char *dir, pid_t *nr, int max)
-{
-	char path[96], buf[2048], *p;
-	int n = 0;
-
-	snprintf(path, sizeof(path), "%s/status", dir);
-	if (read_file(path, buf, sizeof(buf)))
-		return -1;
-	p = strstr(buf, "NSpid:");
-	if (!p)
-		return -1;
-	p += 6;
-	while (n < max) {
-		char *end;
-		long v = strtol(p, &end, 10);
-
-		if (end == p)
-			break;
-		nr[n++] = (pid_t)v;
-		p = end;
-	}
-	return n;
-}
-
 /* One task of /proc, sorted into the visible or the invisible list. */
 static void learn_task(struct world *w, pid_t tgid, pid_t tid)
 {

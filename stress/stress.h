@@ -141,6 +141,23 @@ static inline void diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* Up to @max numbers of a list like NSpid's ("\t12\t3"); how many. */
+static inline int parse_numbers(const char *p, int *nr, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		char *end;
+		long v = strtol(p, &end, 10);
+
+		if (end == p)
+			break;
+		nr[n++] = (int)v;
+		p = end;
+	}
+	return n;
+}
+
 /*
  * What /proc/self/fdinfo/FD says about a pidfd: Pid (-1 once the task is
  * gone) and NSpid, the numbers from the caller's level down.
@@ -173,16 +190,7 @@ static inline int read_pidfd_info(int fd, struct pidfd_info *info)
 			info->pid = atoi(line + 4);
 			info->has_pid = true;
 		} else if (!strncmp(line, "NSpid:", 6)) {
-			char *p = line + 6, *end;
-
-			while (info->levels < MAX_LEVELS) {
-				long v = strtol(p, &end, 10);
-
-				if (end == p)
-					break;
-				info->nspid[info->levels++] = (int)v;
-				p = end;
-			}
+			info->levels = parse_numbers(line + 6, info->nspid, MAX_LEVELS);
 		}
 	}
 	return info->has_pid ? 0 : -1;
@@ -277,6 +285,18 @@ static inline int read_file(const char *path, char *buf, size_t size)
 		return -1;
 	buf[n] = 0;
 	return 0;
+}
+
+/* The NSpid numbers of /proc/PID/status in directory @dir: how many, or -1. */
+static inline int read_status_nspid(const char *dir, pid_t *nr, int max)
+{
+	char path[96], buf[2048], *p;
+
+	snprintf(path, sizeof(path), "%s/status", dir);
+	if (read_file(path, buf, sizeof(buf)))
+		return -1;
+	p = strstr(buf, "NSpid:");
+	return p ? parse_numbers(p + 6, nr, max) : -1;
 }
 
 static inline const char *errname(int err)
