@@ -7,8 +7,13 @@
 
 #include "backend_impl.hpp"
 
+#include <atomic>
+#include <chrono>
 #include <gtest/gtest.h>
 #include <string>
+#include <sys/types.h>
+#include <thread>
+#include <unistd.h>
 
 namespace pidctl_test {
 
@@ -29,6 +34,35 @@ std::string result_text(long ret);
         if (!pidctl::detail::probe(b))                                                             \
             GTEST_SKIP() << "backend " << pidctl::to_string(b) << " does not work on this kernel"; \
     } while (0)
+
+// A second thread of the test process that sleeps until joined: a thread
+// id that is not the process id. join() ends it; so does the destructor.
+class sleeping_thread {
+public:
+    sleeping_thread() {
+        while (!tid_)
+            std::this_thread::yield();
+    }
+    sleeping_thread(const sleeping_thread&) = delete;
+    sleeping_thread& operator=(const sleeping_thread&) = delete;
+    ~sleeping_thread() { join(); }
+
+    pid_t tid() const noexcept { return tid_; }
+    void join() {
+        done_ = true;
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+private:
+    std::atomic<pid_t> tid_{0};
+    std::atomic<bool> done_{false};
+    std::thread thread_{[this] {
+        tid_ = ::gettid();
+        while (!done_)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }};
+};
 
 } // namespace pidctl_test
 

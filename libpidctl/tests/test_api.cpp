@@ -35,6 +35,7 @@ using pidctl::open_flags;
 using pidctl::pid_namespace;
 using pidctl::pidfd;
 using pidctl::unique_fd;
+using pidctl_test::sleeping_thread;
 
 namespace {
 
@@ -600,15 +601,8 @@ TEST_P(Api, GetFdDuplicatesTheChildsFd) {
 }
 
 TEST_P(Api, ThreadPidfds) {
-    std::atomic<pid_t> tid{0};
-    std::atomic<bool> done{false};
-    std::thread t([&] {
-        tid = ::gettid();
-        while (!done)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-    while (!tid)
-        std::this_thread::yield();
+    sleeping_thread t;
+    const pid_t tid = t.tid();
     std::error_code ec;
     EXPECT_FALSE(pidfd::open(tid, pid_namespace::current(), ec));
     EXPECT_EQ(ec, std::errc::invalid_argument) << "not a thread-group leader";
@@ -621,8 +615,6 @@ TEST_P(Api, ThreadPidfds) {
     EXPECT_TRUE(same == thread);
     EXPECT_FALSE(same == pidfd::open(::getpid())) << "a thread is not its leader";
     EXPECT_EQ(pid_namespace::of_process(tid), pid_namespace::current());
-    done = true;
-    t.join();
 }
 
 TEST_P(Api, ReapedProcessesAreEsrch) {

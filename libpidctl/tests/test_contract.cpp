@@ -27,6 +27,7 @@
 using pidctl::backend;
 using pidctl_test::ns_tree;
 using pidctl_test::result_text;
+using pidctl_test::sleeping_thread;
 using pidctl_test::tree_spec;
 
 namespace {
@@ -164,21 +165,13 @@ TEST_P(Contract, PidfdQueryAnswersTheNumber) {
     EXPECT_EQ(query_pidfd(process.get(), f.self_ns.get()), self);
     EXPECT_EQ(query_pidfd(process.get(), f.children_ns.get()), self);
 
-    std::atomic<pid_t> tid{0};
-    std::atomic<bool> done{false};
-    std::thread t([&] {
-        tid = ::gettid();
-        while (!done)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-    while (!tid)
-        std::this_thread::yield();
+    sleeping_thread t;
+    const pid_t tid = t.tid();
     pidctl::unique_fd thread = open_pidfd(tid, pidfd_thread);
     if (thread) { // PIDFD_THREAD: Linux 6.9+
         EXPECT_EQ(query_pidfd(thread.get(), -1), tid);
         EXPECT_EQ(query_pidfd(thread.get(), f.self_ns.get()), tid);
     }
-    done = true;
     t.join();
     if (!thread)
         return;
@@ -252,21 +245,12 @@ TEST_P(Contract, MinusOneIsTheCallersNamespace) {
 }
 
 TEST_P(Contract, ThreadIdsTranslateAsThreadIds) {
-    std::atomic<pid_t> tid{0};
-    std::atomic<bool> done{false};
-    std::thread t([&] {
-        tid = ::gettid();
-        while (!done)
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    });
-    while (!tid)
-        std::this_thread::yield();
+    sleeping_thread t;
+    const pid_t tid = t.tid();
     EXPECT_EQ(query_pid(tid, -1, -1), tid);
     EXPECT_EQ(result_text(call(PIDCMD_GET_PIDFD, tid, -1, -1, 0)), "-EINVAL")
         << "not a thread-group leader";
     EXPECT_EQ(pidfd_target(tid, -1, -1, pidfd_thread), tid);
-    done = true;
-    t.join();
 }
 
 TEST_P(Contract, ZombiesTranslateReapedProcessesDoNot) {
