@@ -247,6 +247,22 @@ static int open_ns(pid_t pid, const char *name)
 	return open(path, O_RDONLY | O_CLOEXEC);
 }
 
+/*
+ * A namespace of a child, by its number in the caller's namespace. Not
+ * through /proc: in phase A, /proc is the root namespace's, where the
+ * child's number names another process.
+ */
+static int open_ns_of_child(pid_t pid, unsigned int cmd)
+{
+	int pidfd = sys_pidfd_open(pid, 0), fd;
+
+	if (pidfd < 0)
+		return -1;
+	fd = ioctl(pidfd, cmd, 0);
+	close(pidfd);
+	return fd;
+}
+
 static int read_nspid(pid_t pid, pid_t *nr)
 {
 	char dir[32];
@@ -355,8 +371,8 @@ static void *churn_main(void *arg)
 				continue;
 			}
 			if (read(sync[0], &c, 1) == 1) {
-				a = open_ns(pid, "pid");
-				b = open_ns(pid, "pid_for_children");
+				a = open_ns_of_child(pid, PIDFD_GET_PID_NAMESPACE);
+				b = open_ns_of_child(pid, PIDFD_GET_PID_FOR_CHILDREN_NAMESPACE);
 				if (a >= 0) {
 					dup2(a, VOLATILE_BASE + slot++ % NR_VOLATILE);
 					close(a);
