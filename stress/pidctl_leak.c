@@ -380,7 +380,7 @@ static long steady(const char *name)
  * The count settles once RCU-deferred frees and delayed fputs are done;
  * wait, up to a minute, until it is no higher than the baseline. Lower is
  * fine: with other guests sharing the host, frees from before the baseline
- * were once still pending when it was taken (baseline 72 files, 54 after).
+ * can still be pending when it is taken, and land during the run.
  * A leak never settles, however long we wait.
  */
 static long settled(const char *name, long want)
