@@ -1,85 +1,146 @@
 # SPDX-License-Identifier: GPL-2.0
-# pidctl: top-level commands. See README.md.
+# pidctl: every build and every test suite is a target here. See README.md.
+#
+# The kernel trees, the selftests and the UAPI headers are file targets
+# that also depend on FORCE: kbuild and the selftests' Makefiles know what
+# is out of date, make only orders them, and runs each once per
+# invocation. Parallel runs share make's jobserver (the '+' lines).
+# Test suites are the suite-NAME targets; mk/check runs them, two at a
+# time, and counts them (mk/tally).
 
-.PHONY: all setup tree kernel headers selftests lib demo check check-vm \
-	install clean help kernel-debug check-debug bench \
-	kernel-arm64 headers-arm64 check-arm64 series series-check kernel-hostroot
+.PHONY: all help setup setup-lib tree kernel kernel-debug kernel-hostroot kernel-nopidns \
+	kernel-arm64 headers headers-arm64 selftests selftests-m32 selftests-arm64 \
+	stress lib vm-tests demo check check-debug check-arm64 install clean bench \
+	series series-check FORCE
 
-BZIMAGE := build/kernel/arch/x86/boot/bzImage
+image = build/$(1)/$(shell mk/arch $(2) image_path)
+KERNEL := $(call image,kernel,x86_64)
+KERNEL_DEBUG := $(call image,kernel-debug,x86_64)
+KERNEL_HOSTROOT := $(call image,kernel-hostroot,x86_64)
+KERNEL_NOPIDNS := $(call image,kernel-nopidns,x86_64)
+KERNEL_ARM64 := $(call image,kernel-arm64,arm64)
+HEADERS := build/headers/include/linux/pidctl.h
+HEADERS_ARM64 := build/headers-arm64/include/linux/pidctl.h
+SELFTESTS := build/selftests/pidfd/pidctl_test
+SELFTESTS_M32 := build/selftests-m32/pidfd/pidctl_test
+SELFTESTS_ARM64 := build/selftests-arm64/pidfd/pidctl_test
 
 all: kernel headers lib
 
 help:
 	@echo "make demo      build the patched kernel and libpidctl, boot it, show pidctl at work"
 	@echo "make check     run every test; ends with 'N passed, N failed, N skipped'"
-	@echo "make check-debug  the VM tests, a long fuzz, race and leak run, on a KASAN/lockdep/kmemleak kernel"
+	@echo "make check-debug  the VM suites on a KASAN/lockdep/kmemleak kernel, long stress runs"
 	@echo "make check-arm64  the runner tests and the selftests on the arm64 kernel (QEMU virt, TCG)"
-	@echo "make kernel    $(BZIMAGE)"
-	@echo "make kernel-hostroot  build/kernel-hostroot, the kernel of vm/run --host-root"
-	@echo "make kernel-arm64  build/kernel-arm64/arch/arm64/boot/Image (cross-built)"
+	@echo "make kernel    $(KERNEL)"
+	@echo "make kernel-debug, kernel-hostroot, kernel-nopidns, kernel-arm64  the other kernels"
 	@echo "make headers   UAPI headers of the patched tree in build/headers/include"
+	@echo "make selftests the pidfd and nsfs selftests (also selftests-m32, selftests-arm64)"
 	@echo "make lib       libpidctl and the pidctl CLI in build/libpidctl"
 	@echo "make install   libpidctl, CLI and man pages (PREFIX=/usr/local DESTDIR=)"
 	@echo "make bench     pidctl against the alternatives in the VM: table, build/bench/"
 	@echo "make series    the series as mailed: cover letter and patches in build/series/"
 	@echo "make series-check  checkpatch, git am, every prefix builds, same tree as make kernel"
 	@echo "make clean     remove build/ (the ccache stays)"
+	@echo "mk/check --list  the test suites; mk/check SUITE... runs some"
 
-# Installs missing Debian packages; a no-op when everything is there.
-setup:
+# Install missing Debian packages; a no-op when everything is there. The
+# library's first, on their own: a library user needs no kernel toolchain.
+setup-lib:
+	@mk/setup --lib
+
+setup: setup-lib
 	@mk/setup
 
+# The base tree with the overlay and patches/ applied, in build/src.
 tree: setup
 	@mk/assemble
 
-kernel: setup
-	@mk/kernel
+# ---- kernels ----------------------------------------------------------
 
-# The debug kernel (KASAN, lockdep, kmemleak...) in its own output tree.
-# After the normal one: both assemble build/src, which must not race.
-kernel-debug: kernel
-	@mk/kernel --out build/kernel-debug --fragment mk/kernel-debug.config
+kernel: $(KERNEL)
+$(KERNEL): tree FORCE
+	+@mk/kernel
 
-# The host-root variant (mk/kernel-hostroot.config), seeded from the normal
-# one; vm/run --host-root also builds it when it is missing or stale.
-kernel-hostroot: kernel
-	@mk/kernel --out build/kernel-hostroot --fragment mk/kernel-hostroot.config --seed build/kernel
+# The debug kernel (KASAN, lockdep, kmemleak...) of make check-debug and
+# of make check's debug-short suite.
+kernel-debug: $(KERNEL_DEBUG)
+$(KERNEL_DEBUG): tree FORCE
+	+@mk/kernel --out build/kernel-debug --fragment mk/kernel-debug.config
 
-# The arm64 kernel, cross-built from the same tree (mk/kernel-arm64.config).
-kernel-arm64: setup
-	@mk/kernel --arch arm64
+# vm/run --host-root's kernel, seeded from the normal one.
+kernel-hostroot: $(KERNEL_HOSTROOT)
+$(KERNEL_HOSTROOT): $(KERNEL) FORCE
+	+@mk/kernel --out build/kernel-hostroot --fragment mk/kernel-hostroot.config \
+		--seed build/kernel
 
-headers: kernel
-	@echo "headers: installing UAPI headers in build/headers/include"
-	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel \
+# A kernel without CONFIG_PID_NS, seeded from the normal one.
+kernel-nopidns: $(KERNEL_NOPIDNS)
+$(KERNEL_NOPIDNS): $(KERNEL) FORCE
+	+@mk/kernel --out build/kernel-nopidns --fragment mk/kernel-nopidns.config \
+		--seed build/kernel
+
+kernel-arm64: $(KERNEL_ARM64)
+$(KERNEL_ARM64): tree FORCE
+	+@mk/kernel --arch arm64
+
+# ---- headers, selftests, stress programs, libpidctl --------------------
+
+headers: $(HEADERS)
+$(HEADERS): $(KERNEL) FORCE
+	+@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel \
 		INSTALL_HDR_PATH=$(CURDIR)/build/headers headers_install
 
-# For the cross-built selftests (mk/selftests --arch arm64).
-headers-arm64: kernel-arm64
-	@echo "headers: installing arm64 UAPI headers in build/headers-arm64/include"
-	@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel-arm64 ARCH=arm64 \
-		CROSS_COMPILE=aarch64-linux-gnu- \
-		INSTALL_HDR_PATH=$(CURDIR)/build/headers-arm64 headers_install
+headers-arm64: $(HEADERS_ARM64)
+$(HEADERS_ARM64): $(KERNEL_ARM64) FORCE
+	+@$(MAKE) -s -C build/src O=$(CURDIR)/build/kernel-arm64 \
+		$(shell mk/arch arm64 kbuild) INSTALL_HDR_PATH=$(CURDIR)/build/headers-arm64 \
+		headers_install
 
-selftests: headers
-	@mk/selftests
+selftests: $(SELFTESTS)
+$(SELFTESTS): $(HEADERS) FORCE
+	+@mk/selftests
+
+selftests-m32: $(SELFTESTS_M32)
+$(SELFTESTS_M32): $(HEADERS) FORCE
+	+@mk/selftests --m32
+
+selftests-arm64: $(SELFTESTS_ARM64)
+$(SELFTESTS_ARM64): $(HEADERS_ARM64) FORCE
+	+@mk/selftests --arch arm64
+
+stress: $(HEADERS)
+	+@$(MAKE) -s -C stress
 
 # The library needs only libpidctl/DEPENDS, not the kernel's toolchain.
-lib:
-	@mk/setup --lib
-	@if [ -f libpidctl/Makefile ]; then $(MAKE) -s -C libpidctl; fi
+lib: setup-lib
+	+@$(MAKE) -s -C libpidctl
 
-demo: kernel headers lib
+# libpidctl's static test programs for the VM.
+vm-tests: $(HEADERS) lib
+	+@$(MAKE) -s -C libpidctl vm-tests
+
+install: lib
+	+@$(MAKE) -s -C libpidctl install
+
+# ---- the two commands, and the other runs ------------------------------
+
+demo: $(KERNEL) $(HEADERS) lib
 	@mk/demo
 
-check: kernel headers
+check:
 	@mk/check
 
-check-debug: kernel kernel-debug headers
+check-debug:
 	@mk/check --debug
 
-check-arm64: kernel-arm64 headers-arm64
+check-arm64:
 	@mk/check --arm64
+
+# Not a test: measures pidctl() against what userspace has without it (bench/).
+bench: $(KERNEL) $(HEADERS) lib
+	+@$(MAKE) -s -C bench
+	@bench/run
 
 # The kernel series as mailed (patches/README.md): git format-patch output.
 series: setup
@@ -87,16 +148,12 @@ series: setup
 
 # series-check compares the series with build/src, hence 'tree'.
 series-check: series tree
-	@mk/series-check
-
-install: lib
-	@$(MAKE) -s -C libpidctl install
+	+@mk/series-check
 
 clean:
 	@# mk/fresh-check bind-mounts /dev, /proc and /sys under build/fresh.
 	rm -rf --one-file-system build
 
-# Not a test: measures pidctl() against what userspace has without it (bench/).
-bench: kernel headers lib
-	@$(MAKE) -s -C bench
-	@bench/run
+FORCE:
+
+include mk/suites.mk

@@ -32,8 +32,8 @@ struct args {
     // The error_code forms report into this one, as a caller making many
     // calls keeps one: constructing a std::error_code calls libstdc++'s
     // out-of-line std::system_category(), a cost of the standard type, not
-    // of the library (about 3% of a pidctl() under TCG, measured with a
-    // fresh error_code per call).
+    // of the library, large enough under TCG to show in a ratio that is
+    // meant to measure the library alone.
     std::error_code ec;
 };
 

@@ -358,6 +358,31 @@ static long query_pid_pidfd_self(void *p)
 	return sys_pidctl(PIDCMD_QUERY_PID, a->pidfd, -1, -1, PIDCTL_PIDFD);
 }
 
+/*
+ * PIDCTL_PIDFD given an nsfs fd, which is no pidfd: entry, the argument
+ * check, fdget(), pidfd_pid() and fdput(), then EBADF. What the pidfd form
+ * does instead of looking a number up.
+ */
+static long query_pid_pidfd_ebadf(void *p)
+{
+	struct args *a = p;
+
+	return sys_pidctl(PIDCMD_QUERY_PID, a->target, -1, -1, PIDCTL_PIDFD);
+}
+
+/*
+ * The number after the deepest process's, which no task has (the chain's
+ * last fork made that process): entry, the argument check and
+ * find_pid_ns(), which walks to the same leaf of the idr, then ESRCH. What
+ * the number form does instead of looking a pidfd up.
+ */
+static long query_pid_esrch(void *p)
+{
+	struct args *a = p;
+
+	return sys_pidctl(PIDCMD_QUERY_PID, a->pid + 1, -1, -1, 0);
+}
+
 /* GET_PIDFD without namespace fds: the pid as the caller numbers it. */
 static long get_pidfd_self(void *p)
 {
@@ -390,7 +415,7 @@ int main(int argc, char **argv)
 	static struct args from_pidfd_args[NDEPTHS], from_number_args[NDEPTHS];
 	static struct args deep;
 	struct bench_series translate[3 * NDEPTHS], relation[2 * NDISTANCES];
-	struct bench_series pidfd[5 * NDEPTHS], from_pidfd[4 * NDEPTHS], anatomy[14];
+	struct bench_series pidfd[5 * NDEPTHS], from_pidfd[4 * NDEPTHS], anatomy[17];
 	struct bench_opts opts;
 	int i, n;
 
@@ -488,8 +513,14 @@ int main(int argc, char **argv)
 	anatomy[n++] = bench_series_of("anatomy", "query_pid_fds", 32, translate_pidctl, &deep, 1);
 	anatomy[n++] = bench_series_of("anatomy", "query_pid_pidfd_self", 32, query_pid_pidfd_self,
 				       &deep, chain.host[BENCH_MAX_DEPTH]);
+	anatomy[n++] = bench_series_of("anatomy", "query_pid_number", 32, from_pidfd_number, &deep,
+				       1);
 	anatomy[n++] = bench_series_of("anatomy", "query_pid_pidfd", 32, from_pidfd_pidctl, &deep,
 				       1);
+	anatomy[n++] = bench_series_of("anatomy", "query_pid_pidfd_ebadf", 32,
+				       query_pid_pidfd_ebadf, &deep, -EBADF);
+	anatomy[n++] = bench_series_of("anatomy", "query_pid_esrch", 32, query_pid_esrch,
+				       &deep, -ESRCH);
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_from", 32, nsfs_from, &deep,
 				       chain.host[BENCH_MAX_DEPTH]);
 	anatomy[n++] = bench_series_of("anatomy", "nsfs_in", 32, nsfs_in, &deep, 1);

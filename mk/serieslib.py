@@ -8,10 +8,8 @@ the overlay files it adds, the commit message body. The tree assembly
 files and the base tree that 'make kernel' builds from.
 """
 
-import hashlib
 import importlib.machinery
 import importlib.util
-import json
 import os
 import re
 import subprocess
@@ -23,7 +21,6 @@ BUILD = os.path.join(TOP, "build")
 PATCHES = os.path.join(TOP, "patches")
 SERIES_OUT = os.path.join(BUILD, "series")        # format-patch output
 SERIES_REPO = os.path.join(BUILD, "series-repo")  # scratch repository
-STATE = os.path.join(SERIES_REPO, "pidctl-series.json")
 COVER_LETTER = os.path.join(PATCHES, "cover-letter")
 EXCEPTIONS = os.path.join(PATCHES, "checkpatch.exceptions")
 
@@ -173,45 +170,6 @@ def git_identity():
 
 def file_mode(path):
     return "100755" if os.access(path, os.X_OK) else "100644"
-
-
-def inputs_digest(commits, identity):
-    """A digest of everything the series is made from."""
-    h = hashlib.sha256()
-
-    def add(label, data):
-        h.update(f"{label}\0{len(data)}\0".encode())
-        h.update(data)
-
-    add("identity", "\n".join(identity).encode())
-    add("base", open(os.path.join(BUILD, "base", "stamp"), "rb").read()
-        if os.path.exists(os.path.join(BUILD, "base", "stamp")) else b"")
-    for path in (os.path.join(PATCHES, "series"), COVER_LETTER):
-        add(rel(path), open(path, "rb").read() if os.path.exists(path) else b"")
-    for commit in commits:
-        add(rel(commit.path), open(commit.path, "rb").read())
-        for path in commit.overlay:
-            full = os.path.join(TOP, path)
-            if os.path.exists(full):
-                add(path + file_mode(full), open(full, "rb").read())
-    add("tool", open(__file__, "rb").read())
-    add("tool", open(os.path.join(TOP, "mk", "series"), "rb").read())
-    return h.hexdigest()
-
-
-def load_state():
-    if not os.path.exists(STATE):
-        return None
-    with open(STATE) as f:
-        return json.load(f)
-
-
-def save_state(state):
-    tmp = STATE + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(state, f, indent=1)
-        f.write("\n")
-    os.replace(tmp, STATE)
 
 
 def git(*args, repo=None, env=None, input=None, check=True, cwd=None):

@@ -1126,7 +1126,7 @@ static int setup(void)
 	/* The levels we assumed are the kernel's. */
 	for (i = 0; i < nr_fds; i++) {
 		if (fds[i].kind == FD_PIDNS && pidns_level(fds[i].fd) != ns_level[fds[i].ns]) {
-			diag("fd %s is at level %d, not %d", fds[i].name,
+			ksft_print_msg("fd %s is at level %d, not %d\n", fds[i].name,
 			     pidns_level(fds[i].fd), ns_level[fds[i].ns]);
 			return -1;
 		}
@@ -1188,7 +1188,7 @@ static void print_errnos(const char *what, const unsigned long *err, int n)
 			len += snprintf(buf + len, sizeof(buf) - len, " %s %lu", errname(e),
 					err[e]);
 	buf[len] = 0;
-	diag("%s errnos:%s", what, buf);
+	ksft_print_msg("%s errnos:%s\n", what, buf);
 }
 
 /*
@@ -1220,9 +1220,9 @@ static void run_phase(unsigned long calls, int nthreads, int nchurn, int stream,
 	for (i = 0; i < nchurn; i++)
 		pthread_join(churn[i], NULL);
 	free(ft);
-	diag("phase %s: %lu calls in %.1f s; successes: QUERY_PID %lu, QUERY_PIDNS %lu, "
+	ksft_print_msg("phase %s: %lu calls in %.1f s; successes: QUERY_PID %lu, QUERY_PIDNS %lu, "
 	     "GET_PIDFD %lu, of them PIDCTL_PIDFD %lu; invalid commands %lu; exact answers "
-	     "checked %lu (%lu about what the caller cannot see); pidfds checked %lu", phase,
+	     "checked %lu (%lu about what the caller cannot see); pidfds checked %lu\n", phase,
 	     sum->calls, now_s() - start, sum->ok[0], sum->ok[1], sum->ok[2], sum->pidfd_ok,
 	     sum->invalid_cmd, sum->exact_checks, sum->invisible_checks, sum->fds_checked);
 	print_errnos("all", sum->err, sizeof(sum->err) / sizeof(sum->err[0]));
@@ -1298,6 +1298,8 @@ int main(int argc, char **argv)
 	struct stats sum = { 0 }, sum_a = { 0 }, total_st = { 0 };
 	bool in_a_ran;
 
+	ksft_print_header();
+
 	for (i = 1; i < (unsigned long)argc; i++) {
 		if (!strcmp(argv[i], "--seed") && i + 1 < (unsigned long)argc)
 			seed = strtoull(argv[++i], NULL, 0);
@@ -1320,18 +1322,18 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!seed)
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	diag("pidctl_fuzz --seed %llu --calls %lu --threads %d --churn %d",
+	ksft_print_msg("pidctl_fuzz --seed %llu --calls %lu --threads %d --churn %d\n",
 	     (unsigned long long)seed, calls, nthreads, nchurn);
 
 	fds_before = count_open_fds();
 	learn_ref_flags();
 	if (setup()) {
-		tap(false, "fuzz: setup of namespaces and helpers");
+		ksft_test_result(false, "fuzz: setup of namespaces and helpers\n");
 		return 1;
 	}
 	fixup_dead_helpers();
-	diag("%d fds in the pool; helper pids: A init %d, A member %d, A/A init %d, "
-	     "A/A/A init %d, B init %d, zombie %d", nr_fds, helpers[H_A_INIT].root_pid,
+	ksft_print_msg("%d fds in the pool; helper pids: A init %d, A member %d, A/A init %d, "
+	     "A/A/A init %d, B init %d, zombie %d\n", nr_fds, helpers[H_A_INIT].root_pid,
 	     helpers[H_A_MEMBER].root_pid, helpers[H_AA_INIT].root_pid,
 	     helpers[H_AAA_INIT].root_pid, helpers[H_B_INIT].root_pid, zombie_pid);
 
@@ -1340,7 +1342,7 @@ int main(int argc, char **argv)
 	run_phase(calls - calls / 2, nthreads, nchurn, 0, &sum);
 	in_a_ran = run_phase_in_a(calls / 2, nthreads, nchurn, &sum_a);
 	if (!in_a_ran)
-		tap(false, "fuzz (in A): the phase in A could not run");
+		ksft_test_result(false, "fuzz (in A): the phase in A could not run\n");
 	add_stats(&total_st, &sum);
 	add_stats(&total_st, &sum_a);
 	total = total_st.calls;
@@ -1349,31 +1351,31 @@ int main(int argc, char **argv)
 	teardown();
 	fds_after = count_open_fds();
 
-	tap(total_st.failures == 0 && total == calls,
+	ksft_test_result(total_st.failures == 0 && total == calls,
 	    "fuzz: %lu calls (%lu from the root namespace, %lu from A), every answer within "
-	    "the contract (seed %llu)%s", total, sum.calls, sum_a.calls,
+	    "the contract (seed %llu)%s\n", total, sum.calls, sum_a.calls,
 	    (unsigned long long)seed, total_st.failures ? ": see FAIL lines" : "");
-	tap(sum.fds_checked > 0 && sum_a.fds_checked > 0,
-	    "fuzz: %lu returned pidfds checked (%lu in A)", total_st.fds_checked,
+	ksft_test_result(sum.fds_checked > 0 && sum_a.fds_checked > 0,
+	    "fuzz: %lu returned pidfds checked (%lu in A)\n", total_st.fds_checked,
 	    sum_a.fds_checked);
-	tap(sum.err[EINVAL] && sum.err[EBADF] && sum.err[ESRCH] && sum.err[ENOENT] &&
+	ksft_test_result(sum.err[EINVAL] && sum.err[EBADF] && sum.err[ESRCH] && sum.err[ENOENT] &&
 	    sum.ok[0] && sum.ok[1] && sum.ok[2],
-	    "fuzz (root): every command succeeded and EINVAL, EBADF, ESRCH, ENOENT all came back");
-	tap(sum_a.ok[0] && sum_a.ok[1] && sum_a.ok[2] && sum_a.err[EPERM] &&
+	    "fuzz (root): every command succeeded and EINVAL, EBADF, ESRCH, ENOENT all came back\n");
+	ksft_test_result(sum_a.ok[0] && sum_a.ok[1] && sum_a.ok[2] && sum_a.err[EPERM] &&
 	    sum_a.pidfd_err[EREMOTE] && sum_a.invisible_checks,
 	    "fuzz (in A): every command succeeded, EPERM (QUERY_PIDNS) and EREMOTE "
-	    "(PIDCTL_PIDFD) came back, %lu exact checks about what A cannot see",
+	    "(PIDCTL_PIDFD) came back, %lu exact checks about what A cannot see\n",
 	    sum_a.invisible_checks);
-	tap(total_st.pidfd_ok && total_st.pidfd_err[EBADF] && total_st.pidfd_err[ESRCH] &&
+	ksft_test_result(total_st.pidfd_ok && total_st.pidfd_err[EBADF] && total_st.pidfd_err[ESRCH] &&
 	    total_st.pidfd_err[ENOENT],
 	    "fuzz: PIDCTL_PIDFD: %lu calls, %lu numbers, EBADF %lu, ESRCH %lu, ENOENT %lu, "
-	    "EREMOTE %lu", total_st.pidfd_calls, total_st.pidfd_ok, total_st.pidfd_err[EBADF],
+	    "EREMOTE %lu\n", total_st.pidfd_calls, total_st.pidfd_ok, total_st.pidfd_err[EBADF],
 	    total_st.pidfd_err[ESRCH], total_st.pidfd_err[ENOENT], total_st.pidfd_err[EREMOTE]);
-	tap(fds_after == fds_before, "fuzz: no fd left open (%d before, %d after)",
+	ksft_test_result(fds_after == fds_before, "fuzz: no fd left open (%d before, %d after)\n",
 	    fds_before, fds_after);
 	if (total_st.failures)
-		diag("%lu failures; each thread's calls again, without the churn: "
-		     "pidctl_fuzz --seed %llu --calls %lu --threads %d --churn 0",
+		ksft_print_msg("%lu failures; each thread's calls again, without the churn: "
+		     "pidctl_fuzz --seed %llu --calls %lu --threads %d --churn 0\n",
 		     total_st.failures, (unsigned long long)seed, calls, nthreads);
-	return tap_failed ? 1 : 0;
+	return stress_finished();
 }

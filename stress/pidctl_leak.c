@@ -302,7 +302,7 @@ static bool setup_failslab(void)
 
 	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
 		if (write_file(settings[i][0], settings[i][1])) {
-			diag("failslab: cannot write %s to %s", settings[i][1], settings[i][0]);
+			ksft_print_msg("failslab: cannot write %s to %s\n", settings[i][1], settings[i][0]);
 			return false;
 		}
 	}
@@ -380,7 +380,7 @@ static long steady(const char *name)
  * The count settles once RCU-deferred frees and delayed fputs are done;
  * wait, up to a minute, until it is no higher than the baseline. Lower is
  * fine: with other guests sharing the host, frees from before the baseline
- * were once still pending when it was taken (baseline 72 files, 54 after).
+ * can still be pending when it is taken, and land during the run.
  * A leak never settles, however long we wait.
  */
 static long settled(const char *name, long want)
@@ -392,7 +392,7 @@ static long settled(const char *name, long want)
 		usleep(100000);
 		now = slab_in_use(name);
 	}
-	diag("%s slab: %ld objects after %.1f s (baseline %ld)", name, now, i / 10.0, want);
+	ksft_print_msg("%s slab: %ld objects after %.1f s (baseline %ld)\n", name, now, i / 10.0, want);
 	return now;
 }
 
@@ -496,6 +496,8 @@ int main(int argc, char **argv)
 	pthread_t thread;
 	double start;
 
+	ksft_print_header();
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--rounds") && i + 1 < argc)
 			rounds = strtoul(argv[++i], NULL, 0);
@@ -507,7 +509,7 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	diag("pidctl_leak --rounds %lu", rounds);
+	ksft_print_msg("pidctl_leak --rounds %lu\n", rounds);
 
 	if (pipe(pipe_hold))
 		return 1;
@@ -546,7 +548,7 @@ int main(int argc, char **argv)
 	waitpid(reaped, NULL, 0);
 	if (helper < 0 || child_fd < 0 || root_fd < 0 || net_fd < 0 || helper_pidfd < 0 ||
 	    thread_pidfd < 0 || zombie_pidfd < 0 || reaped_pidfd < 0) {
-		tap(false, "leak: setup");
+		ksft_test_result(false, "leak: setup\n");
 		return 1;
 	}
 	if (want_failslab && access("/sys/kernel/debug/failslab", F_OK) == 0)
@@ -563,38 +565,38 @@ int main(int argc, char **argv)
 	start = now_s();
 	for (r = 0; r < rounds; r++)
 		round_once(r, failslab);
-	diag("%lu rounds, %lu calls in %.1f s (ENOMEM %lu of %lu calls under failslab, "
-	     "EMFILE %lu)", rounds, calls, now_s() - start, enomem_hits, enomem_calls,
+	ksft_print_msg("%lu rounds, %lu calls in %.1f s (ENOMEM %lu of %lu calls under failslab, "
+	     "EMFILE %lu)\n", rounds, calls, now_s() - start, enomem_hits, enomem_calls,
 	     emfile_hits);
-	tap(bad == 0, "leak: %lu rounds, %lu calls, every path answered as expected", rounds,
+	ksft_test_result(bad == 0, "leak: %lu rounds, %lu calls, every path answered as expected\n", rounds,
 	    calls);
-	tap(emfile_hits == (rounds + 1) / 13, "leak: EMFILE path taken %lu times", emfile_hits);
+	ksft_test_result(emfile_hits == (rounds + 1) / 13, "leak: EMFILE path taken %lu times\n", emfile_hits);
 	if (failslab)
-		tap(enomem_hits > 0, "leak: ENOMEM path taken %lu times (failslab)", enomem_hits);
+		ksft_test_result(enomem_hits > 0, "leak: ENOMEM path taken %lu times (failslab)\n", enomem_hits);
 	else
-		tap(true, "leak: ENOMEM path # SKIP no failslab in this kernel");
+		ksft_test_result_skip("leak: ENOMEM path: no failslab in this kernel\n");
 	if (enfile_phase(rounds / 10 + 1, &enfile_hits))
-		tap(false, "leak: ENFILE phase could not run");
+		ksft_test_result(false, "leak: ENFILE phase could not run\n");
 	else
-		tap(enfile_hits == rounds / 10 + 1, "leak: ENFILE path taken %lu times (unprivileged, "
-		    "fs.file-max 0)", enfile_hits);
+		ksft_test_result(enfile_hits == rounds / 10 + 1, "leak: ENFILE path taken %lu times (unprivileged, "
+		    "fs.file-max 0)\n", enfile_hits);
 
 	i = invisible_phase(rounds / 10 + 1, &inside_calls);
-	tap(i == 0, "leak: %lu calls from inside the child namespace about what it cannot see "
-	    "answered as expected%s", inside_calls, i < 0 ? " (could not run)" : "");
+	ksft_test_result(i == 0, "leak: %lu calls from inside the child namespace about what it cannot see "
+	    "answered as expected%s\n", inside_calls, i < 0 ? " (could not run)" : "");
 
 	fds1 = count_open_fds();
-	tap(fds1 == fds0, "leak: open fds back at baseline (%d, %d)", fds0, fds1);
+	ksft_test_result(fds1 == fds0, "leak: open fds back at baseline (%d, %d)\n", fds0, fds1);
 	if (failslab)
 		teardown_failslab();
 	if (pid0 < 0) {
-		tap(true, "leak: pid slab # SKIP no /proc/slabinfo in this kernel");
-		tap(true, "leak: filp slab # SKIP no /proc/slabinfo in this kernel");
+		ksft_test_result_skip("leak: pid slab: no /proc/slabinfo in this kernel\n");
+		ksft_test_result_skip("leak: filp slab: no /proc/slabinfo in this kernel\n");
 	} else {
 		pid1 = settled("pid", pid0);
 		filp1 = settled("filp", filp0);
-		tap(pid1 <= pid0, "leak: pid slab objects no more than at baseline (%ld, %ld)", pid0, pid1);
-		tap(filp1 <= filp0, "leak: filp slab objects no more than at baseline (%ld, %ld)", filp0,
+		ksft_test_result(pid1 <= pid0, "leak: pid slab objects no more than at baseline (%ld, %ld)\n", pid0, pid1);
+		ksft_test_result(filp1 <= filp0, "leak: filp slab objects no more than at baseline (%ld, %ld)\n", filp0,
 		    filp1);
 	}
 
@@ -610,5 +612,5 @@ int main(int argc, char **argv)
 	close(thread_pidfd);
 	close(zombie_pidfd);
 	close(reaped_pidfd);
-	return tap_failed ? 1 : 0;
+	return stress_finished();
 }

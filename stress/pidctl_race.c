@@ -529,6 +529,8 @@ int main(int argc, char **argv)
 	unsigned long forks, distinct = 0;
 	double start;
 
+	ksft_print_header();
+
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
 			seconds = atoi(argv[++i]);
@@ -553,19 +555,19 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!seed)
 		seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
-	diag("pidctl_race --seconds %d --seed %llu --pid-max %d --checkers %d", seconds,
+	ksft_print_msg("pidctl_race --seconds %d --seed %llu --pid-max %d --checkers %d\n", seconds,
 	     (unsigned long long)seed, pid_max, nchecker);
 	fds_before = count_open_fds();
 
 	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sh == MAP_FAILED) {
-		tap(false, "race: shared memory");
+		ksft_test_result(false, "race: shared memory\n");
 		return 1;
 	}
 	if (read_file("/proc/sys/kernel/pid_max", old_pid_max, sizeof(old_pid_max)) == 0) {
 		snprintf(buf, sizeof(buf), "%d", pid_max);
 		if (write_file("/proc/sys/kernel/pid_max", buf))
-			diag("cannot set pid_max to %d", pid_max);
+			ksft_print_msg("cannot set pid_max to %d\n", pid_max);
 		/* Wrap at once: numbers below RESERVED_PIDS are never reused. */
 		snprintf(buf, sizeof(buf), "%d", RESERVED_LOW);
 		write_file("/proc/sys/kernel/ns_last_pid", buf);
@@ -576,7 +578,7 @@ int main(int argc, char **argv)
 	if (spawners[SPACE_ROOT] == 0)
 		spawner(SPACE_ROOT);
 	if (pipe2(sync, O_CLOEXEC)) {
-		tap(false, "race: pipe");
+		ksft_test_result(false, "race: pipe\n");
 		return 1;
 	}
 	spawners[SPACE_NS] = syscall(SYS_clone, CLONE_NEWPID | SIGCHLD, 0, 0, 0, 0);
@@ -604,7 +606,7 @@ int main(int argc, char **argv)
 	close(sync[0]);
 	close(sync[1]);
 	if (root_fd < 0 || ns_fd < 0 || spawners[SPACE_ROOT] < 0) {
-		tap(false, "race: setup of the spawners and namespace fds");
+		ksft_test_result(false, "race: setup of the spawners and namespace fds\n");
 		atomic_store(&sh->stop, 1);
 		return 1;
 	}
@@ -664,36 +666,36 @@ int main(int argc, char **argv)
 				distinct++;
 		}
 	}
-	diag("%.1f s: %lu forks (root %lu, child ns %lu) over %lu distinct numbers, "
+	ksft_print_msg("%.1f s: %lu forks (root %lu, child ns %lu) over %lu distinct numbers, "
 	     "%lu fork failures; %lu GET_PIDFD calls, %lu pidfds (%lu of exited tasks, "
-	     "%lu of other tasks), %lu QUERY_PID",
+	     "%lu of other tasks), %lu QUERY_PID\n",
 	     now_s() - start, forks, atomic_load(&sh->forks[0]), atomic_load(&sh->forks[1]),
 	     distinct, atomic_load(&sh->fork_failures), calls, pidfds, exited, unknown, queries);
-	diag("%lu PIDCTL_PIDFD queries about held pidfds: %lu numbers, %lu ENOENT, %lu ESRCH; "
-	     "%lu about recorded children checked, %lu about other tasks", pq, pnum, penoent,
+	ksft_print_msg("%lu PIDCTL_PIDFD queries about held pidfds: %lu numbers, %lu ENOENT, %lu ESRCH; "
+	     "%lu about recorded children checked, %lu about other tasks\n", pq, pnum, penoent,
 	     pesrch, pverified, punknown);
 	if (atomic_load(&sh->full))
-		diag("record table full: %lu children not recorded", atomic_load(&sh->full));
+		ksft_print_msg("record table full: %lu children not recorded\n", atomic_load(&sh->full));
 
 	if (self_test) {
 		/* Only the race check's teeth are tested here. */
-		tap(failures - pfail > 0, "race self-test: %lu pidfds of later users of a number "
-		    "caught (of %lu)", failures - pfail, pidfds);
-		tap(pfail > 0, "race self-test: %lu numbers of reaped children caught (of %lu "
-		    "PIDCTL_PIDFD queries)", pfail, pq);
-		return tap_failed ? 1 : 0;
+		ksft_test_result(failures - pfail > 0, "race self-test: %lu pidfds of later users of a number "
+		    "caught (of %lu)\n", failures - pfail, pidfds);
+		ksft_test_result(pfail > 0, "race self-test: %lu numbers of reaped children caught (of %lu "
+		    "PIDCTL_PIDFD queries)\n", pfail, pq);
+		return stress_finished();
 	}
-	tap(failures == 0 && verified > 0,
+	ksft_test_result(failures == 0 && verified > 0,
 	    "race: %lu pidfds each name a process that had the number during the call "
-	    "(seed %llu)", pidfds, (unsigned long long)seed);
-	tap(pfail == 0 && pnum > 0 && pesrch > 0 && pverified > punknown,
+	    "(seed %llu)\n", pidfds, (unsigned long long)seed);
+	ksft_test_result(pfail == 0 && pnum > 0 && pesrch > 0 && pverified > punknown,
 	    "race: %lu PIDCTL_PIDFD queries while the children were reaped: each the child's "
-	    "own number (%lu), ENOENT (%lu) or, once its reaping began, ESRCH (%lu)", pq, pnum,
+	    "own number (%lu), ENOENT (%lu) or, once its reaping began, ESRCH (%lu)\n", pq, pnum,
 	    penoent, pesrch);
-	tap(distinct > 0 && forks > distinct,
-	    "race: numbers were reused (%lu forks, %lu numbers)", forks, distinct);
-	tap(verified > unknown, "race: most pidfds named recorded children (%lu of %lu)",
+	ksft_test_result(distinct > 0 && forks > distinct,
+	    "race: numbers were reused (%lu forks, %lu numbers)\n", forks, distinct);
+	ksft_test_result(verified > unknown, "race: most pidfds named recorded children (%lu of %lu)\n",
 	    verified, pidfds);
-	tap(count_open_fds() == fds_before, "race: no fd left open");
-	return tap_failed ? 1 : 0;
+	ksft_test_result(count_open_fds() == fds_before, "race: no fd left open\n");
+	return stress_finished();
 }

@@ -95,16 +95,13 @@ static int recv_fd(int sock)
 }
 
 /*
- * Run fn in a child process, which prints its own TAP lines numbered on
- * from ours, and take its counts back.
+ * Run fn in a child process, which prints its own results numbered on from
+ * ours, and take its counts back: kselftest.h keeps them in ksft_cnt.
  */
-struct counts {
-	int nr, failed;
-};
 
 static void report_counts(int fd)
 {
-	struct counts c = { tap_nr, tap_failed };
+	struct ksft_count c = ksft_cnt;
 
 	fflush(stdout);
 	if (write(fd, &c, sizeof(c)) != sizeof(c))
@@ -113,12 +110,11 @@ static void report_counts(int fd)
 
 static bool take_counts(int fd)
 {
-	struct counts c;
+	struct ksft_count c;
 
 	if (read(fd, &c, sizeof(c)) != sizeof(c))
 		return false;
-	tap_nr = c.nr;
-	tap_failed = c.failed;
+	ksft_cnt = c;
 	return true;
 }
 
@@ -128,7 +124,7 @@ static void run_child(const char *name, void (*fn)(void *), void *arg)
 	pid_t pid;
 
 	if (pipe(p)) {
-		tap(false, "%s: pipe", name);
+		ksft_test_result(false, "%s: pipe\n", name);
 		return;
 	}
 	fflush(stdout);
@@ -141,7 +137,7 @@ static void run_child(const char *name, void (*fn)(void *), void *arg)
 	}
 	close(p[1]);
 	if (pid < 0 || !take_counts(p[0]))
-		tap(false, "%s: the child did not report", name);
+		ksft_test_result(false, "%s: the child did not report\n", name);
 	close(p[0]);
 	if (pid > 0)
 		waitpid(pid, &status, 0);
@@ -155,7 +151,7 @@ static void vexpect_errno(bool pidfd, long ret, int err, const char *fmt, va_lis
 	vsnprintf(name, sizeof(name), fmt, ap);
 	if (pidfd && ret >= 0)
 		close((int)ret);
-	tap(ret == -1 && got == err, "%s: %s (got %ld %s)", name, errname(err), ret,
+	ksft_test_result(ret == -1 && got == err, "%s: %s (got %ld %s)\n", name, errname(err), ret,
 	    ret < 0 ? errname(got) : "");
 }
 
@@ -188,7 +184,7 @@ static void expect_value(long ret, long want, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(name, sizeof(name), fmt, ap);
 	va_end(ap);
-	tap(ret == want, "%s: %ld (got %ld %s)", name, want, ret, ret < 0 ? errname(got) : "");
+	ksft_test_result(ret == want, "%s: %ld (got %ld %s)\n", name, want, ret, ret < 0 ? errname(got) : "");
 }
 
 /* Dumpable still, so that it may write its own /proc/self/uid_map. */
@@ -436,7 +432,7 @@ static void scan(const struct a_tasks *t, const struct world *w, unsigned int cm
 		if (cmd == PIDCMD_GET_PIDFD && ret >= 0)
 			close((int)ret);
 		if (!ok && bad++ < MAX_REPORTS)
-			diag("%s(%d, %s, %s, %#x) = %ld %s, expected %s", cmd_name(cmd), nr,
+			ksft_print_msg("%s(%d, %s, %s, %#x) = %ld %s, expected %s\n", cmd_name(cmd), nr,
 			     ns_name[src], ns_name[tgt], flags, ret, ret < 0 ? errname(-got) : "",
 			     want == PIDFD_OF ? "a pidfd of the task" :
 			     want < 0 ? errname((int)-want) : "its number");
@@ -454,8 +450,8 @@ static void scan(const struct a_tasks *t, const struct world *w, unsigned int cm
 			answered++;
 		}
 	}
-	tap(!bad, "visibility (%s): %s(1..%d, %s, %s, %#x): %lu answered, %lu ENOENT, "
-	    "%lu EINVAL (threads), %lu ESRCH (%lu of them tasks outside A)%s", who,
+	ksft_test_result(!bad, "visibility (%s): %s(1..%d, %s, %s, %#x): %lu answered, %lu ENOENT, "
+	    "%lu EINVAL (threads), %lu ESRCH (%lu of them tasks outside A)%s\n", who,
 	    cmd_name(cmd), hi, ns_name[src], ns_name[tgt], flags, answered, enoent, einval,
 	    esrch, hidden, bad ? ", see the lines above" : "");
 }
@@ -504,7 +500,7 @@ static void named_checks(const struct a_tasks *t, const struct world *w)
 		     "visibility (%s): GET_PIDFD(1, R, R)", who);
 	expect_errno(sys_pidctl(PIDCMD_QUERY_PID, t->self_root + 1000000, r, -1, 0), ESRCH,
 		     "visibility (%s): a free number is ESRCH too", who);
-	tap(parent == 0, "visibility (%s): X is init of A (getppid() %d)", who, parent);
+	ksft_test_result(parent == 0, "visibility (%s): X is init of A (getppid() %d)\n", who, parent);
 	/* A number alive only as a process group id is no task. */
 	ret = getpgid(t->pgrp_member);
 	expect_errno(sys_pidctl(PIDCMD_QUERY_PID, t->pgrp_only, -1, -1, 0), ESRCH,
@@ -520,8 +516,8 @@ static void named_checks(const struct a_tasks *t, const struct world *w)
 	expect_errno(sys_pidctl(PIDCMD_QUERY_PID, 1, -1, c, 0), ENOENT,
 		     "visibility (%s): QUERY_PID(1, -1, C): visible, no number in C", who);
 	ret = sys_pidctl(PIDCMD_GET_PIDFD, t->self_root, r, -1, 0);
-	tap(ret >= 0 && is_pidfd((int)ret), "visibility (%s): GET_PIDFD(itself by its root "
-	    "number, R, -1) (got %ld %s)", who, ret, ret < 0 ? errname(errno) : "");
+	ksft_test_result(ret >= 0 && is_pidfd((int)ret), "visibility (%s): GET_PIDFD(itself by its root "
+	    "number, R, -1) (got %ld %s)\n", who, ret, ret < 0 ? errname(errno) : "");
 	if (ret >= 0)
 		close((int)ret);
 	expect_value(sys_pidctl(PIDCMD_QUERY_PID, 2, c, -1, 0), t->c_member,
@@ -529,8 +525,8 @@ static void named_checks(const struct a_tasks *t, const struct world *w)
 	expect_no_pidfd(sys_pidctl(PIDCMD_GET_PIDFD, t->member_thread, -1, -1, 0), EINVAL,
 		     "visibility (%s): GET_PIDFD of a visible thread that does not lead", who);
 	/* X, the member and its thread, the group's member, C's two, D's unsharer. */
-	tap(w->nr_visible == 7 && w->nr_invisible > 3 && !w->incomplete,
-	    "visibility (%s): the root's /proc shows %d tasks in A or below and %d outside", who,
+	ksft_test_result(w->nr_visible == 7 && w->nr_invisible > 3 && !w->incomplete,
+	    "visibility (%s): the root's /proc shows %d tasks in A or below and %d outside\n", who,
 	    w->nr_visible, w->nr_invisible);
 }
 
@@ -565,7 +561,7 @@ static void pidns_checks(const struct a_tasks *t)
 			len += snprintf(got + len, sizeof(got) - len, " %s",
 					r < 0 ? errname((int)-r) : relation_name(r));
 		}
-		tap(!bad, "visibility (%s): QUERY_PIDNS(%s, R A B F C D E):%s", who, ns_name[s],
+		ksft_test_result(!bad, "visibility (%s): QUERY_PIDNS(%s, R A B F C D E):%s\n", who, ns_name[s],
 		    got);
 	}
 }
@@ -730,7 +726,7 @@ static void x_main(void *arg)
 	if (t.fd[NS_R] < 0 || t.fd[NS_B] < 0 || t.fd[NS_F] < 0 || t.pidfd_root < 0 ||
 	    t.pidfd_root_thread < 0 || t.pidfd_zombie < 0 || t.pidfd_reaped < 0 ||
 	    t.pidfd_b_init < 0 || getpid() != 1 || start_a_tasks(&t)) {
-		tap(false, "visibility (%s): X's setup in A", who);
+		ksft_test_result(false, "visibility (%s): X's setup in A\n", who);
 		return;
 	}
 	w->ino_c = ns_ino(t.fd[NS_C]);
@@ -740,11 +736,11 @@ static void x_main(void *arg)
 	else
 		t.pidfd_self = recv_fd(xa->sock);
 	if (t.pidfd_self < 0) {
-		tap(false, "visibility (%s): the root process did not answer", who);
+		ksft_test_result(false, "visibility (%s): the root process did not answer\n", who);
 		return;
 	}
 	if (xa->userns && become_userns_root()) {
-		tap(false, "visibility (%s): becoming root of a user namespace: %s", who,
+		ksft_test_result(false, "visibility (%s): becoming root of a user namespace: %s\n", who,
 		    strerror(errno));
 		return;
 	}
@@ -752,8 +748,8 @@ static void x_main(void *arg)
 		int u = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
 		bool own = u >= 0 && ns_ino(u) != w->ino_init_userns;
 
-		tap(getuid() == 0 && own == xa->userns, "visibility (%s): uid %d, %s user "
-		    "namespace", who, getuid(), own ? "in a" : "in the initial");
+		ksft_test_result(getuid() == 0 && own == xa->userns, "visibility (%s): uid %d, %s user "
+		    "namespace\n", who, getuid(), own ? "in a" : "in the initial");
 		if (u >= 0)
 			close(u);
 	}
@@ -840,7 +836,7 @@ static int start_r_side(struct r_side *r)
 	close(r->hold[0]);
 	if (r->fd_b < 0 || r->fd_f < 0 || r->pidfd_zombie < 0 || r->pidfd_reaped < 0 ||
 	    r->pidfd_thread < 0)
-		diag("root side: fds B %d, F %d, zombie %d, reaped %d, thread %d (%s)", r->fd_b,
+		ksft_print_msg("root side: fds B %d, F %d, zombie %d, reaped %d, thread %d (%s)\n", r->fd_b,
 		     r->fd_f, r->pidfd_zombie, r->pidfd_reaped, r->pidfd_thread, strerror(errno));
 	return r->fd_b < 0 || r->fd_f < 0 || r->pidfd_zombie < 0 || r->pidfd_reaped < 0 ||
 	       r->pidfd_thread < 0 ? -1 : 0;
@@ -873,7 +869,7 @@ static void visibility_checks(bool userns)
 	who = userns ? "root of its own userns" : "root";
 	if (w == MAP_FAILED || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) ||
 	    pipe(ready) || pipe(go) || pipe(counts) || start_r_side(&r)) {
-		tap(false, "visibility (%s): setup of the root side", who);
+		ksft_test_result(false, "visibility (%s): setup of the root side\n", who);
 		return;
 	}
 	read_file("/proc/sys/kernel/pid_max", buf, sizeof(buf));
@@ -910,12 +906,12 @@ static void visibility_checks(bool userns)
 		close(i);
 		learn_world(w);
 		if (write(go[1], "g", 1) != 1 || send_fd(sv[0], xfd))
-			diag("visibility (%s): cannot start X", who);
+			ksft_print_msg("visibility (%s): cannot start X\n", who);
 		close(xfd);
 	}
 	close(go[1]);
 	if (x < 0 || !take_counts(counts[0]))
-		tap(false, "visibility (%s): X did not report", who);
+		ksft_test_result(false, "visibility (%s): X did not report\n", who);
 	if (x > 0)
 		waitpid(x, NULL, 0);
 	close(counts[0]);
@@ -941,28 +937,28 @@ static void signal_checks(void *arg)
 	pid_t own;
 
 	if (userns ? become_userns_root() : drop_to_nobody()) {
-		tap(false, "signal (%s): drop privileges", name);
+		ksft_test_result(false, "signal (%s): drop privileges\n", name);
 		return;
 	}
 	pfd = (int)sys_pidctl(PIDCMD_GET_PIDFD, target, -1, -1, 0);
 	ref = sys_pidfd_open(target, 0);
-	tap(pfd >= 0 && ref >= 0, "signal (%s): GET_PIDFD of a root process works as "
-	    "pidfd_open() does (%d, %d)", name, pfd, ref);
+	ksft_test_result(pfd >= 0 && ref >= 0, "signal (%s): GET_PIDFD of a root process works as "
+	    "pidfd_open() does (%d, %d)\n", name, pfd, ref);
 	if (pfd < 0)
 		return;
 	k1 = kill(target, 0);
 	e1 = errno;
 	k2 = sys_pidfd_send_signal(pfd, 0);
 	e2 = errno;
-	tap(k1 == -1 && e1 == EPERM && k2 == -1 && e2 == EPERM,
-	    "signal (%s): signal 0 refused by kill() and through the pidfd (%s, %s)", name,
+	ksft_test_result(k1 == -1 && e1 == EPERM && k2 == -1 && e2 == EPERM,
+	    "signal (%s): signal 0 refused by kill() and through the pidfd (%s, %s)\n", name,
 	    k1 ? errname(e1) : "0", k2 ? errname(e2) : "0");
 	k1 = kill(target, SIGKILL);
 	e1 = errno;
 	k2 = sys_pidfd_send_signal(pfd, SIGKILL);
 	e2 = errno;
-	tap(k1 == -1 && e1 == EPERM && k2 == -1 && e2 == EPERM,
-	    "signal (%s): SIGKILL refused by kill() and through the pidfd (%s, %s)", name,
+	ksft_test_result(k1 == -1 && e1 == EPERM && k2 == -1 && e2 == EPERM,
+	    "signal (%s): SIGKILL refused by kill() and through the pidfd (%s, %s)\n", name,
 	    k1 ? errname(e1) : "0", k2 ? errname(e2) : "0");
 	close(pfd);
 	if (ref >= 0)
@@ -970,8 +966,8 @@ static void signal_checks(void *arg)
 	pfd = (int)sys_pidctl(PIDCMD_GET_PIDFD, target, -1, -1, PIDFD_THREAD);
 	k2 = pfd < 0 ? 0 : sys_pidfd_send_signal(pfd, SIGKILL);
 	e2 = errno;
-	tap(pfd >= 0 && k2 == -1 && e2 == EPERM,
-	    "signal (%s): SIGKILL refused through a PIDFD_THREAD pidfd too", name);
+	ksft_test_result(pfd >= 0 && k2 == -1 && e2 == EPERM,
+	    "signal (%s): SIGKILL refused through a PIDFD_THREAD pidfd too\n", name);
 	if (pfd >= 0)
 		close(pfd);
 
@@ -984,8 +980,8 @@ static void signal_checks(void *arg)
 	own_fd = (int)sys_pidctl(PIDCMD_GET_PIDFD, own, -1, -1, 0);
 	k2 = own_fd < 0 ? -1 : sys_pidfd_send_signal(own_fd, SIGKILL);
 	e2 = errno;
-	tap(own_fd >= 0 && k2 == 0, "signal (%s): a child of its own is signalled through the "
-	    "pidfd (%s)", name, k2 ? errname(e2) : "0");
+	ksft_test_result(own_fd >= 0 && k2 == 0, "signal (%s): a child of its own is signalled through the "
+	    "pidfd (%s)\n", name, k2 ? errname(e2) : "0");
 	if (k2)
 		kill(own, SIGKILL);
 	waitpid(own, NULL, 0);
@@ -1004,9 +1000,11 @@ int main(void)
 {
 	int no_userns, fds_before;
 
+	ksft_print_header();
+
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getuid() != 0 || sys_pidctl(PIDCMD_QUERY_PIDNS, 0, -1, -1, 0) != PIDNS_EQUAL) {
-		tap(false, "security: runs as root in a kernel with pidctl()");
+		ksft_test_result(false, "security: runs as root in a kernel with pidctl()\n");
 		return 1;
 	}
 	fds_before = count_open_fds();
@@ -1014,8 +1012,8 @@ int main(void)
 	visibility_checks(false);
 	no_userns = userns_unavailable();
 	if (no_userns)
-		tap(true, "visibility (root of its own userns) # SKIP user namespaces unavailable: "
-		    "%s", no_userns > 0 && no_userns < 255 ? strerror(no_userns) : "unknown");
+		ksft_test_result_skip("visibility (root of its own userns): user namespaces unavailable: "
+		    "%s\n", no_userns > 0 && no_userns < 255 ? strerror(no_userns) : "unknown");
 	else
 		visibility_checks(true);
 
@@ -1024,13 +1022,13 @@ int main(void)
 		block();
 	run_child("signal", signal_checks, NULL);
 	if (no_userns)
-		tap(true, "signal (nobody, root of its own userns) # SKIP user namespaces "
-		    "unavailable");
+		ksft_test_result_skip("signal (nobody, root of its own userns): user namespaces "
+		    "unavailable\n");
 	else
 		run_child("signal", signal_checks, (void *)1);
-	tap(target_alive(), "signal: the root process is still alive");
+	ksft_test_result(target_alive(), "signal: the root process is still alive\n");
 	kill(target, SIGKILL);
 	waitpid(target, NULL, 0);
-	tap(count_open_fds() == fds_before, "security: no fd left open");
-	return tap_failed ? 1 : 0;
+	ksft_test_result(count_open_fds() == fds_before, "security: no fd left open\n");
+	return stress_finished();
 }

@@ -26,6 +26,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kselftest.h"
+
 /*
  * The number comes from the patched tree's installed UAPI headers (make
  * headers), never from a guess here: on kernels after 6.12, 463 is
@@ -110,35 +112,15 @@ static inline double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* TAP output; tests are numbered in the order they report. */
-static int tap_nr;
-static int tap_failed;
-
-static inline void tap(bool ok, const char *fmt, ...)
+/*
+ * Results go through the kernel's kselftest.h. The plan goes last: how many
+ * tests a run reports is known only at its end. The exit status.
+ */
+static inline int stress_finished(void)
 {
-	va_list ap;
-
-	tap_nr++;
-	if (!ok)
-		tap_failed++;
-	printf("%sok %d - ", ok ? "" : "not ", tap_nr);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-}
-
-static inline void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
+	ksft_set_plan(ksft_test_num());
+	ksft_print_cnts();
+	return ksft_get_fail_cnt() ? KSFT_FAIL : KSFT_PASS;
 }
 
 /* Up to @max numbers of a list like NSpid's ("\t12\t3"); how many. */

@@ -1,25 +1,21 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Minimal TAP producer for the shell tests: source it, call ok/not_ok/check,
-# finish with tap_done (prints the plan, returns non-zero on failure).
+# For the shell tests: the results go through the kernel tree's KTAP
+# helpers (ktap_helpers.sh, in the tree 'make tree' assembles); this adds
+# check, which keeps a command's arguments whole, the diagnostics, and a
+# plan at the end, where the count is known. Source it; finish with
+# tap_done, which returns non-zero on failure.
 
-tap_count=0
-tap_failed=0
+ktap_helpers=$(dirname "${BASH_SOURCE[0]}")/../../build/src/tools/testing/selftests/kselftest/ktap_helpers.sh
+if [ ! -f "$ktap_helpers" ]; then
+    echo "tests: no $ktap_helpers: run 'make tree' in the project first" >&2
+    exit 1
+fi
+. "$ktap_helpers"
+ktap_print_header
 
-ok() {
-    tap_count=$((tap_count + 1))
-    echo "ok $tap_count - $*"
-}
-
-not_ok() {
-    tap_count=$((tap_count + 1))
-    tap_failed=$((tap_failed + 1))
-    echo "not ok $tap_count - $*"
-}
-
-skip() {
-    tap_count=$((tap_count + 1))
-    echo "ok $tap_count - $* # SKIP"
-}
+ok() { ktap_test_pass "$*"; }
+not_ok() { ktap_test_fail "$*"; }
+skip() { ktap_test_skip "$*"; }
 
 # check DESCRIPTION COMMAND...: ok if COMMAND succeeds.
 check() {
@@ -51,6 +47,7 @@ child_of() {
 }
 
 tap_done() {
-    echo "1..$tap_count"
-    [ "$tap_failed" -eq 0 ]
+    ktap_set_plan $((KTAP_TESTNO - 1))
+    ktap_print_totals
+    [ "$KTAP_CNT_FAIL" -eq 0 ]
 }
