@@ -116,8 +116,9 @@ stress: $(HEADERS)
 lib: setup-lib
 	+@$(MAKE) -s -C libpidctl
 
-# libpidctl's static test programs for the VM.
-vm-tests: $(HEADERS) lib
+# libpidctl's static test programs for the VM. After lib-tests
+# (mk/suites.mk): both build the host's gtest binary.
+vm-tests: $(HEADERS) lib-tests
 	+@$(MAKE) -s -C libpidctl vm-tests
 
 install: lib
@@ -125,7 +126,8 @@ install: lib
 
 # ---- the two commands, and the other runs ------------------------------
 
-demo: $(KERNEL) $(HEADERS) lib
+# The second part of the demo boots the host-root kernel, for a container.
+demo: $(KERNEL) $(KERNEL_HOSTROOT) $(HEADERS) lib
 	@mk/demo
 
 check:
@@ -143,7 +145,8 @@ bench: $(KERNEL) $(HEADERS) lib
 	@bench/run
 
 # The kernel series as mailed (patches/README.md): git format-patch output.
-series: setup
+# After tree, which unpacks the base tree both read.
+series: tree
 	@mk/series
 
 # series-check compares the series with build/src, hence 'tree'.

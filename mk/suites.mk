@@ -5,7 +5,7 @@
 # check-debug, check-arm64); 'mk/check --list' names them.
 
 # make check's, longest first: with two at a time, the last to end is short.
-CHECK_SUITES := debug-short series kernel-selftests vm-runner kernel-selftests-m32 \
+CHECK_SUITES := debug-short series runtimes kernel-selftests vm-runner kernel-selftests-m32 \
 	syscall-tables stress libpidctl libpidctl-vm kernel-nopidns man-page
 CHECK_DEBUG_SUITES := stress-debug libpidctl-vm-debug kernel-selftests-debug vm-runner-debug
 CHECK_ARM64_SUITES := kernel-selftests-arm64 vm-runner-arm64 syscall-tables-arm64
@@ -69,7 +69,8 @@ suite-stress: stress
 	$(RUN_SUITE) $(STRESS_RUN) --timeout 300 -- /stress/run-guest \
 		$(FUZZ) 200000 -- $(RACE) 5 -- $(LEAK) 20000 -- $(SECURITY) -- $(RACE) 3 --self-test
 
-suite-libpidctl: lib-tests
+# Its shell tests print through the kernel tree's ktap_helpers.sh.
+suite-libpidctl: lib-tests tree
 	$(RUN_SUITE) $(MAKE) -s -C libpidctl check
 
 suite-libpidctl-vm: vm-tests lib-tests $(KERNEL) $(KERNEL_HOSTROOT)
@@ -84,6 +85,13 @@ suite-kernel-nopidns: $(KERNEL_NOPIDNS) selftests
 		echo "not ok 1 - the kernel has pid namespaces"; else \
 		echo "ok 1 - no pid namespace files: CONFIG_PID_NS is off"; fi; \
 		run-tests /t/pidfd/pidctl_test'
+
+# Namespaces that real container software makes (unshare, bwrap, crun,
+# runc), asked about by the installed CLI and a pkg-config consumer, in a
+# --host-root boot (runtimes/README.md). After lib: runtimes/Makefile
+# installs the library it built.
+suite-runtimes: $(KERNEL_HOSTROOT) tree lib
+	$(RUN_SUITE) runtimes/check
 
 # pidctl(2): groff, man -l, the example program run in the VM.
 suite-man-page: $(KERNEL) $(HEADERS)
