@@ -130,13 +130,14 @@ install: lib
 demo: $(KERNEL) $(KERNEL_HOSTROOT) $(HEADERS) lib
 	@mk/demo
 
-check:
+# setup first: mk/check is Python, which a fresh machine may not have yet.
+check: setup
 	@mk/check
 
-check-debug:
+check-debug: setup
 	@mk/check --debug
 
-check-arm64:
+check-arm64: setup
 	@mk/check --arm64
 
 # Not a test: measures pidctl() against what userspace has without it (bench/).
