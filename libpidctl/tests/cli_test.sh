@@ -20,10 +20,12 @@ cleanup() {
 trap cleanup EXIT
 
 # A FIFO as NS used to block pidctl forever: every run is bounded. The
-# wrapper is an executable, for env, unshare and setpriv (as nobody).
+# wrapper is an executable, for env, unshare and setpriv (as nobody). It
+# runs a copy of the CLI (linked statically to libpidctl) from $tmp, which
+# nobody can reach wherever the project is, in /root for one.
 chmod 755 "$tmp"
-real_pidctl=$(cd "$(dirname "$PIDCTL")" && pwd)/$(basename "$PIDCTL")
-printf '#!/bin/sh\nexec timeout 20 "%s" "$@"\n' "$real_pidctl" >"$tmp/pidctl"
+cp "$PIDCTL" "$tmp/pidctl.bin"
+printf '#!/bin/sh\nexec timeout 20 "%s" "$@"\n' "$tmp/pidctl.bin" >"$tmp/pidctl"
 chmod 755 "$tmp/pidctl"
 PIDCTL=$tmp/pidctl
 
