@@ -50,6 +50,7 @@ struct args {
 	int target;       /* nsfs fd */
 	int level;        /* depth of target, for /proc */
 	int pidfd;        /* of the process, for from_pidfd */
+	pid_t free_nr;    /* a number no task has, for the anatomy */
 	char path[64];    /* /proc/PID/status or /proc/self/fdinfo/N */
 };
 
@@ -371,16 +372,33 @@ static long query_pid_pidfd_ebadf(void *p)
 }
 
 /*
- * The number after the deepest process's, which no task has (the chain's
- * last fork made that process): entry, the argument check and
- * find_pid_ns(), which walks to the same leaf of the idr, then ESRCH. What
- * the number form does instead of looking a pidfd up.
+ * A number no task has: entry, the argument check and find_pid_ns(), which
+ * walks to a leaf of the idr near the chain's, then ESRCH. What the number
+ * form does instead of looking a pidfd up.
  */
 static long query_pid_esrch(void *p)
 {
 	struct args *a = p;
 
-	return sys_pidctl(PIDCMD_QUERY_PID, a->pid + 1, -1, -1, 0);
+	return sys_pidctl(PIDCMD_QUERY_PID, a->free_nr, -1, -1, 0);
+}
+
+/*
+ * The number of a child forked and reaped just now. Numbers are handed out
+ * in turn, so it stays free for as long as the benchmark runs, whatever
+ * else starts meanwhile (a kernel worker takes the next number, not this).
+ */
+static pid_t reaped_pid(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		bench_die("fork");
+	if (!pid)
+		_exit(0);
+	if (waitpid(pid, NULL, 0) != pid)
+		bench_die("waitpid(%d)", (int)pid);
+	return pid;
 }
 
 /* GET_PIDFD without namespace fds: the pid as the caller numbers it. */
@@ -497,7 +515,8 @@ int main(int argc, char **argv)
 	/* The parts, for the process and namespace at depth 32. */
 	deep = (struct args){ .pid = chain.host[BENCH_MAX_DEPTH], .source = chain.nsfd[0],
 			      .target = chain.nsfd[BENCH_MAX_DEPTH],
-			      .pidfd = from_pidfd_args[NDEPTHS - 1].pidfd };
+			      .pidfd = from_pidfd_args[NDEPTHS - 1].pidfd,
+			      .free_nr = reaped_pid() };
 	n = 0;
 	anatomy[n++] = bench_series_of("anatomy", "null_syscall", 32, null_syscall, &deep, 0);
 	anatomy[n++] = bench_series_of("anatomy", "pidctl_einval", 32, pidctl_einval, &deep,
